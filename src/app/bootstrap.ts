@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { openDatabase, type DatabaseHandle } from '../db/database.js';
+import { toDbInstant } from '../db/instant.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { claimSystemState } from '../db/repositories/system-state.repository.js';
+import { systemClock } from './system-clock.js';
+import type { AppContext } from './app-context.js';
+import { loadDemoData } from './demo/load-demo-data.js';
+import { ensureReferenceData } from './demo/reference-data.js';
+
+export interface Runtime {
+  ctx: AppContext;
+  database: DatabaseHandle;
+  demo?: { adminEmail: string; adminPassword: string };
+}
+
+/**
+ * Opens the database, brings the schema up to date, fills the price list's reference data and, on the
+ * first server start of a new database (unless BALLOU_DEMO_DATA=0), the demo company. CLI commands pass
+ * loadDemo: false.
+ */
+export async function bootstrap(config: Config, logger: Logger, opts: { loadDemo?: boolean } = {}): Promise<Runtime> {
+  const database = openDatabase(config.databaseUrl);
+  const result = await migrateToLatest(database.db);
+  const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  const ctx: AppContext = {
+    db: database.db,
+    dbKind: database.kind,
+    clock: systemClock,
+    config,
+    logger,
+    newId: randomUUID,
+  };
+  await ensureReferenceData(ctx);
+  const runtime: Runtime = { ctx, database };
+  if (opts.loadDemo !== false) {
+    // Decided once per database, on the first server start (CLI commands before it do not count).
+    const decision = config.demoData ? 'loaded' : 'declined';
+    if (await claimSystemState(ctx.db, 'demo_data', decision, toDbInstant(ctx.clock.now()))) {
+      if (config.demoData) {
+        runtime.demo = await loadDemoData(ctx);
+        logger.info('demo data loaded');
+      }
+    }
+  }
+  return runtime;
+}

@@ -1,0 +1,73 @@
+import { appendAudit } from '../../db/repositories/audit.repository.js';
+import { findCustomer, findCustomerByOrgNumber, updateCustomerRow } from '../../db/repositories/customer.repository.js';
+import { toDbInstant } from '../../db/instant.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { Principal } from '../../domain/shared/roles.js';
+import { auditActor, requireRole } from '../access.js';
+import type { AppContext } from '../app-context.js';
+import { checkCustomerFields } from './customer-input.js';
+import { loadCustomerView, type CustomerView } from './customer-view.js';
+
+export interface UpdateCustomerInput {
+  name?: string;
+  orgNumber?: string;
+  vatNumber?: string | null;
+  agreementStart?: string;
+  agreementEnd?: string | null;
+  address?: { street?: string; postalCode?: string; city?: string; country?: string } | null;
+  invoiceEmail?: string | null;
+}
+
+/** Changes a customer's details (not its tier: tiers have their own dated history). Audited with before/after. */
+export async function updateCustomer(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+  input: UpdateCustomerInput,
+): Promise<CustomerView> {
+  requireRole(principal, ['admin', 'manager', 'billing']);
+  const nowMs = ctx.clock.now();
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await findCustomer(trx, id);
+    if (!row) throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found');
+    const { orgNumber } = checkCustomerFields({
+      ...input,
+      agreementStart: input.agreementStart ?? row.agreement_start,
+      agreementEnd: input.agreementEnd === undefined ? row.agreement_end : input.agreementEnd,
+    });
+    if (orgNumber && orgNumber !== row.org_number && (await findCustomerByOrgNumber(trx, orgNumber))) {
+      throw new DomainError('DUPLICATE', `a customer with organisation number ${orgNumber} already exists`, [
+        { path: '/orgNumber', message: 'is already registered' },
+      ]);
+    }
+    const before = await loadCustomerView(trx, id, nowMs);
+    await updateCustomerRow(trx, id, {
+      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+      ...(orgNumber ? { org_number: orgNumber } : {}),
+      ...(input.vatNumber !== undefined ? { vat_number: input.vatNumber?.replace(/\s/g, '').toUpperCase() || null } : {}),
+      ...(input.agreementStart !== undefined ? { agreement_start: input.agreementStart } : {}),
+      ...(input.agreementEnd !== undefined ? { agreement_end: input.agreementEnd } : {}),
+      ...(input.address !== undefined
+        ? {
+            address_street: input.address?.street ?? null,
+            address_postal_code: input.address?.postalCode ?? null,
+            address_city: input.address?.city ?? null,
+            address_country: input.address?.country ?? null,
+          }
+        : {}),
+      ...(input.invoiceEmail !== undefined ? { invoice_email: input.invoiceEmail } : {}),
+      updated_at: toDbInstant(nowMs),
+    });
+    const after = await loadCustomerView(trx, id, nowMs);
+    await appendAudit(trx, {
+      atMs: nowMs,
+      actor: auditActor(principal),
+      action: 'customer.updated',
+      entityType: 'customer',
+      entityId: id,
+      customerId: id,
+      data: { before, after },
+    });
+    return after;
+  });
+}

@@ -1,0 +1,26 @@
+import { purgeSessions } from '../../db/repositories/auth.repository.js';
+import { enqueueJob } from '../../db/repositories/job.repository.js';
+import { toDbInstant } from '../../db/instant.js';
+import { localDateOf } from '../../domain/shared/local-date.js';
+import type { AppContext } from '../app-context.js';
+import type { JobHandler } from './job-worker.js';
+
+const DAY_MS = 86_400_000;
+
+/** Schedules the daily session purge; the dedupe key makes this safe to call on every start of every node. */
+export async function scheduleHousekeeping(ctx: AppContext, atMs = ctx.clock.now()): Promise<void> {
+  await enqueueJob(
+    ctx.db,
+    { id: ctx.newId(), kind: 'sessions.purge', payload: {}, dueAtMs: atMs, dedupeKey: `sessions.purge:${localDateOf(atMs)}` },
+    ctx.clock.now(),
+  );
+}
+
+/** The job kinds this build knows. Later capabilities (paging, escalation, reminders) add theirs here. */
+export const jobHandlers: Record<string, JobHandler> = {
+  'sessions.purge': async (ctx) => {
+    const nowMs = ctx.clock.now();
+    await purgeSessions(ctx.db, toDbInstant(nowMs - DAY_MS));
+    await scheduleHousekeeping(ctx, nowMs + DAY_MS);
+  },
+};

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { loadConfig } from '../config/config.js';
+import { startServer } from '../server/main.js';
+import { reportError, withRuntime } from './cli-runtime.js';
+import { tokenCommand } from './commands/token.command.js';
+import { userCommand } from './commands/user.command.js';
+
+const program = new Command('ballou')
+  .description('Ballou Server Assistans: after-hours support desk, roster, actions and billing')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the HTTP server and job worker (migrates first; demo data on a new database)')
+  .action(async () => startServer(loadConfig()));
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date')
+  .action(async () => {
+    await withRuntime(async () => undefined);
+    process.stdout.write('database is up to date\n');
+  });
+
+program.addCommand(tokenCommand());
+program.addCommand(userCommand());
+
+program.parseAsync(process.argv).catch(reportError);

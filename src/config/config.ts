@@ -1,0 +1,129 @@
+import path from 'node:path';
+
+/**
+ * Every setting of the program, read once from the environment at start-up and passed down.
+ * README.md "Configuration" documents each BALLOU_* variable; keep the two in step.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `sqlite:<file>` or `postgres://…`. */
+  databaseUrl: string;
+  databaseKind: 'sqlite' | 'postgres';
+  demoData: boolean;
+  logLevel: string;
+  /** Send cookies with Secure (and the __Host- prefix). Off only for plain-HTTP development on a LAN. */
+  cookieSecure: boolean;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  bodyLimitBytes: number;
+  loginRateLimitPerMinute: number;
+  escalateSecondaryAfterSeconds: number;
+  escalateManagerAfterSeconds: number;
+  seller: SellerDetails;
+  elks: { apiUrl: string; username: string; password: string; webhookSecret: string; fromNumber: string };
+  twilio: { apiUrl: string; accountSid: string; authToken: string; fromNumber: string };
+  smtpUrl: string;
+  mailFrom: string;
+  sshKeyFile: string;
+  publicUrl: string;
+}
+
+export interface SellerDetails {
+  name: string;
+  orgNumber: string;
+  vatNumber: string;
+  street: string;
+  postalCode: string;
+  city: string;
+  country: string;
+  bankgiro: string;
+  email: string;
+  phone: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min) throw new ConfigError(`${name} must be at least ${min}, got ${value}`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be 1/0 (or true/false), got "${raw}"`);
+}
+
+function str(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? fallback : raw;
+}
+
+/** Builds the Config from an environment (process.env in production, a plain object in tests). */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const dataDir = path.resolve(cwd, str(env, 'BALLOU_DATA_DIR', 'data'));
+  const databaseUrl = str(env, 'BALLOU_DATABASE_URL', `sqlite:${path.join(dataDir, 'ballou.sqlite')}`);
+  let databaseKind: Config['databaseKind'];
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) databaseKind = 'postgres';
+  else if (databaseUrl.startsWith('sqlite:')) databaseKind = 'sqlite';
+  else
+    throw new ConfigError(
+      `BALLOU_DATABASE_URL must start with postgres:// or sqlite: (e.g. sqlite:./data/ballou.sqlite), got "${databaseUrl.replace(/:[^:@/]*@/, ':***@')}"`,
+    );
+  const port = int(env, 'PORT', 3000);
+  return {
+    port,
+    host: str(env, 'BALLOU_HOST', '0.0.0.0'),
+    dataDir,
+    databaseUrl,
+    databaseKind,
+    demoData: bool(env, 'BALLOU_DEMO_DATA', true),
+    logLevel: str(env, 'BALLOU_LOG_LEVEL', 'info'),
+    cookieSecure: bool(env, 'BALLOU_COOKIE_SECURE', true),
+    sessionIdleMinutes: int(env, 'BALLOU_SESSION_IDLE_MINUTES', 60, 1),
+    sessionAbsoluteHours: int(env, 'BALLOU_SESSION_ABSOLUTE_HOURS', 14, 1),
+    bodyLimitBytes: int(env, 'BALLOU_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
+    loginRateLimitPerMinute: int(env, 'BALLOU_LOGIN_RATE_LIMIT', 10, 1),
+    escalateSecondaryAfterSeconds: int(env, 'BALLOU_ESCALATE_SECONDARY_AFTER', 300, 1),
+    escalateManagerAfterSeconds: int(env, 'BALLOU_ESCALATE_MANAGER_AFTER', 600, 1),
+    seller: {
+      name: str(env, 'BALLOU_SELLER_NAME', 'Ballou Internet Services AB'),
+      orgNumber: str(env, 'BALLOU_SELLER_ORG_NUMBER', '556000-0000'),
+      vatNumber: str(env, 'BALLOU_SELLER_VAT_NUMBER', 'SE556000000001'),
+      street: str(env, 'BALLOU_SELLER_STREET', 'Demogatan 1'),
+      postalCode: str(env, 'BALLOU_SELLER_POSTAL_CODE', '111 22'),
+      city: str(env, 'BALLOU_SELLER_CITY', 'Stockholm'),
+      country: str(env, 'BALLOU_SELLER_COUNTRY', 'SE'),
+      bankgiro: str(env, 'BALLOU_SELLER_BANKGIRO', '123-4567'),
+      email: str(env, 'BALLOU_SELLER_EMAIL', 'faktura@example.se'),
+      phone: str(env, 'BALLOU_SELLER_PHONE', '+46800000000'),
+    },
+    elks: {
+      apiUrl: str(env, 'BALLOU_46ELKS_API_URL', 'https://api.46elks.com/a1'),
+      username: str(env, 'BALLOU_46ELKS_USERNAME', ''),
+      password: str(env, 'BALLOU_46ELKS_PASSWORD', ''),
+      webhookSecret: str(env, 'BALLOU_46ELKS_WEBHOOK_SECRET', ''),
+      fromNumber: str(env, 'BALLOU_46ELKS_FROM', 'Ballou'),
+    },
+    twilio: {
+      apiUrl: str(env, 'BALLOU_TWILIO_API_URL', 'https://api.twilio.com'),
+      accountSid: str(env, 'BALLOU_TWILIO_ACCOUNT_SID', ''),
+      authToken: str(env, 'BALLOU_TWILIO_AUTH_TOKEN', ''),
+      fromNumber: str(env, 'BALLOU_TWILIO_FROM', ''),
+    },
+    smtpUrl: str(env, 'BALLOU_SMTP_URL', ''),
+    mailFrom: str(env, 'BALLOU_MAIL_FROM', 'Ballou Server Assistans <jour@example.se>'),
+    sshKeyFile: str(env, 'BALLOU_SSH_KEY_FILE', ''),
+    publicUrl: str(env, 'BALLOU_PUBLIC_URL', `http://localhost:${port}`),
+  };
+}

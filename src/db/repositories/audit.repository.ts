@@ -1,0 +1,50 @@
+import type { DbOrTrx } from '../database.js';
+import { toDbInstant } from '../instant.js';
+import type { AuditRow } from '../tables/audit.table.js';
+
+export interface AuditEntry {
+  atMs: number;
+  actor: { type: string; id: string | null; name: string | null };
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  customerId?: string | null;
+  data?: Record<string, unknown>;
+  requestId?: string | null;
+}
+
+/** Appends one audit record; call it inside the transaction that makes the change it records. */
+export async function appendAudit(db: DbOrTrx, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      at: toDbInstant(entry.atMs),
+      actor_type: entry.actor.type,
+      actor_id: entry.actor.id,
+      actor_name: entry.actor.name,
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      customer_id: entry.customerId ?? null,
+      data: JSON.stringify(entry.data ?? {}),
+      request_id: entry.requestId ?? null,
+    })
+    .execute();
+}
+
+export interface AuditQuery {
+  entityType?: string;
+  entityId?: string;
+  customerId?: string;
+  afterSeq?: number;
+  limit: number;
+}
+
+export async function listAudit(db: DbOrTrx, q: AuditQuery): Promise<AuditRow[]> {
+  let query = db.selectFrom('audit_log').selectAll().orderBy('seq', 'asc').limit(q.limit);
+  if (q.entityType) query = query.where('entity_type', '=', q.entityType);
+  if (q.entityId) query = query.where('entity_id', '=', q.entityId);
+  if (q.customerId) query = query.where('customer_id', '=', q.customerId);
+  if (q.afterSeq !== undefined) query = query.where('seq', '>', q.afterSeq);
+  return query.execute();
+}

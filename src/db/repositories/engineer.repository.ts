@@ -1,0 +1,26 @@
+import type { DbOrTrx } from '../database.js';
+import type { EngineerRow } from '../tables/roster.table.js';
+
+export async function insertEngineer(db: DbOrTrx, row: EngineerRow): Promise<void> {
+  await db.insertInto('engineers').values(row).execute();
+}
+
+export async function findEngineer(db: DbOrTrx, id: string): Promise<EngineerRow | undefined> {
+  return db.selectFrom('engineers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findEngineerByEmail(db: DbOrTrx, email: string): Promise<EngineerRow | undefined> {
+  return db.selectFrom('engineers').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export async function listEngineers(db: DbOrTrx): Promise<EngineerRow[]> {
+  return db.selectFrom('engineers').selectAll().orderBy('name').orderBy('id').execute();
+}
+
+export async function updateEngineerRow(
+  db: DbOrTrx,
+  id: string,
+  changes: Partial<Omit<EngineerRow, 'id' | 'created_at'>>,
+): Promise<void> {
+  await db.updateTable('engineers').set(changes).where('id', '=', id).execute();
+}

@@ -1,0 +1,134 @@
+import type { Db, DatabaseKind, DbOrTrx } from '../database.js';
+import { toDbInstant } from '../instant.js';
+import type { JobRow } from '../tables/job.table.js';
+
+export interface NewJob {
+  id: string;
+  kind: string;
+  payload: unknown;
+  dueAtMs: number;
+  /** A second enqueue with the same key is ignored: an escalation step or a page is scheduled once. */
+  dedupeKey?: string;
+  maxAttempts?: number;
+}
+
+/**
+ * Adds a job (a timer or an outbox message) in the caller's transaction, so it exists exactly when the
+ * change that needs it commits. Returns false when a job with the same dedupe key already exists.
+ */
+export async function enqueueJob(db: DbOrTrx, job: NewJob, nowMs: number): Promise<boolean> {
+  const now = toDbInstant(nowMs);
+  const result = await db
+    .insertInto('jobs')
+    .values({
+      id: job.id,
+      kind: job.kind,
+      payload: JSON.stringify(job.payload ?? {}),
+      dedupe_key: job.dedupeKey ?? null,
+      status: 'pending',
+      due_at: toDbInstant(job.dueAtMs),
+      attempts: 0,
+      max_attempts: job.maxAttempts ?? 10,
+      lease_until: null,
+      locked_by: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/**
+ * Claims up to `limit` jobs that are due, or whose previous claimer's lease ran out (it crashed), for
+ * `workerId` until now + leaseMs. On PostgreSQL the rows are locked FOR UPDATE SKIP LOCKED so two nodes
+ * never claim the same job; SQLite has one writer at a time, so the transaction alone is enough.
+ */
+export async function claimDueJobs(
+  db: Db,
+  kind: DatabaseKind,
+  opts: { workerId: string; nowMs: number; leaseMs: number; limit: number; kinds?: string[] },
+): Promise<JobRow[]> {
+  const now = toDbInstant(opts.nowMs);
+  const leaseUntil = toDbInstant(opts.nowMs + opts.leaseMs);
+  return db.transaction().execute(async (trx) => {
+    let select = trx
+      .selectFrom('jobs')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'pending'), eb('due_at', '<=', now)]),
+          eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
+        ]),
+      )
+      .orderBy('due_at')
+      .limit(opts.limit);
+    if (opts.kinds) select = select.where('kind', 'in', opts.kinds);
+    if (kind === 'postgres') select = select.forUpdate().skipLocked();
+    const ids = (await select.execute()).map((r) => r.id);
+    if (ids.length === 0) return [];
+    return trx
+      .updateTable('jobs')
+      .set((eb) => ({
+        status: 'running',
+        lease_until: leaseUntil,
+        locked_by: opts.workerId,
+        attempts: eb('attempts', '+', 1),
+        updated_at: now,
+      }))
+      .where('id', 'in', ids)
+      .returningAll()
+      .execute();
+  });
+}
+
+/** Marks a claimed job done, only if this worker still holds it (a stale worker cannot overwrite). */
+export async function completeJob(db: DbOrTrx, id: string, workerId: string, nowMs: number): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ status: 'done', lease_until: null, updated_at: toDbInstant(nowMs) })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Records a failure: back to pending at `retryAtMs`, or failed for good after max_attempts. */
+export async function failJob(
+  db: DbOrTrx,
+  job: Pick<JobRow, 'id' | 'attempts' | 'max_attempts'>,
+  workerId: string,
+  error: string,
+  nowMs: number,
+  retryAtMs: number,
+): Promise<void> {
+  const giveUp = job.attempts >= job.max_attempts;
+  await db
+    .updateTable('jobs')
+    .set({
+      status: giveUp ? 'failed' : 'pending',
+      due_at: toDbInstant(giveUp ? nowMs : retryAtMs),
+      lease_until: null,
+      locked_by: null,
+      last_error: error.slice(0, 2000),
+      updated_at: toDbInstant(nowMs),
+    })
+    .where('id', '=', job.id)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+export async function cancelJobsByDedupePrefix(db: DbOrTrx, prefix: string, nowMs: number): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ status: 'cancelled', updated_at: toDbInstant(nowMs) })
+    .where('dedupe_key', 'like', `${prefix}%`)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export async function findJob(db: DbOrTrx, id: string): Promise<JobRow | undefined> {
+  return db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+}

@@ -1,0 +1,83 @@
+import type { ActionAuthorizationsTable, ActionCatalogueTable, ActionRunsTable } from './tables/action.table.js';
+import type { AuditLogTable } from './tables/audit.table.js';
+import type {
+  ApiTokensTable,
+  CalendarFeedTokensTable,
+  IntegrationsTable,
+  SessionsTable,
+  UsersTable,
+} from './tables/auth.table.js';
+import type {
+  ClosedDaysTable,
+  InvoiceLinesTable,
+  InvoiceRunsTable,
+  InvoicesTable,
+  NumberSequencesTable,
+  OperationsTasksTable,
+  OperationsWorkTable,
+  SlaPoliciesTable,
+  TariffTierPricesTable,
+  TariffsTable,
+} from './tables/billing.table.js';
+import type {
+  AppOncallContactsTable,
+  ContactsTable,
+  CustomerTiersTable,
+  CustomersTable,
+  ServersTable,
+} from './tables/customer.table.js';
+import type { IncidentEventsTable, IncidentsTable, WorkEntriesTable } from './tables/incident.table.js';
+import type { InboundEventsTable, JobsTable, NotificationsTable } from './tables/job.table.js';
+import type {
+  EngineersTable,
+  OverridesTable,
+  RotationMembersTable,
+  RotationsTable,
+  UnavailabilityTable,
+} from './tables/roster.table.js';
+
+/** The whole database as Kysely sees it; the migrations are the source of truth. */
+export interface SystemStateTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface Database {
+  system_state: SystemStateTable;
+  customers: CustomersTable;
+  customer_tiers: CustomerTiersTable;
+  contacts: ContactsTable;
+  servers: ServersTable;
+  app_oncall_contacts: AppOncallContactsTable;
+  engineers: EngineersTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  integrations: IntegrationsTable;
+  calendar_feed_tokens: CalendarFeedTokensTable;
+  rotations: RotationsTable;
+  rotation_members: RotationMembersTable;
+  overrides: OverridesTable;
+  unavailability: UnavailabilityTable;
+  sla_policies: SlaPoliciesTable;
+  tariffs: TariffsTable;
+  tariff_tier_prices: TariffTierPricesTable;
+  closed_days: ClosedDaysTable;
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  work_entries: WorkEntriesTable;
+  action_catalogue: ActionCatalogueTable;
+  action_authorizations: ActionAuthorizationsTable;
+  action_runs: ActionRunsTable;
+  inbound_events: InboundEventsTable;
+  jobs: JobsTable;
+  notifications: NotificationsTable;
+  operations_tasks: OperationsTasksTable;
+  operations_work: OperationsWorkTable;
+  number_sequences: NumberSequencesTable;
+  invoice_runs: InvoiceRunsTable;
+  invoices: InvoicesTable;
+  invoice_lines: InvoiceLinesTable;
+  audit_log: AuditLogTable;
+}

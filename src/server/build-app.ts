@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppContext } from '../app/app-context.js';
+import { authPlugin } from './plugins/auth.js';
+import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { registerWeb } from './plugins/web.js';
+import './route-access.js';
+import { adminRoutes } from './routes/admin/admin.routes.js';
+import { authRoutes } from './routes/auth/auth.routes.js';
+import { customersRoutes } from './routes/customers/customers.routes.js';
+import { engineersRoutes } from './routes/engineers/engineers.routes.js';
+import { systemRoutes } from './routes/system/system.routes.js';
+import { Problem } from './schemas/common.js';
+import { makeValidatorCompiler } from './validation.js';
+
+export interface BuildAppOptions {
+  ctx: AppContext;
+  /** Folder of the built web app (dist/web); omitted in API-only tests. */
+  webRoot?: string;
+}
+
+/** The HTTP application without listen(): tests use app.inject(), `ballou serve` listens. */
+export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(makeValidatorCompiler());
+  await app.register(errorHandlerPlugin);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(formbody, { bodyLimit: ctx.config.bodyLimitBytes });
+  await app.register(authPlugin, { ctx });
+  app.addSchema(Problem);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Ballou Server Assistans API',
+        version: '1.0.0',
+        description:
+          'After-hours support desk: customers, roster, incidents, actions and billing. Times are ISO 8601 with offset ' +
+          '(a time without offset is Europe/Stockholm); money is integer öre in fields ending Ore.',
+      },
+      servers: [{ url: '/' }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'ballou token create --role ROLE --name NAME' },
+          session: { type: 'apiKey', in: 'cookie', name: '__Host-ballou_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  await app.register(
+    async (api) => {
+      await api.register(systemRoutes, { ctx });
+      await api.register(authRoutes, { ctx });
+      await api.register(adminRoutes, { ctx });
+      await api.register(customersRoutes, { ctx });
+      await api.register(engineersRoutes, { ctx });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await registerWeb(app, webRoot);
+  return app;
+}

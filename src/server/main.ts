@@ -1,0 +1,51 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import fs from 'node:fs';
+import { bootstrap } from '../app/bootstrap.js';
+import { JobWorker } from '../app/jobs/job-worker.js';
+import type { Config } from '../config/config.js';
+import { createLogger } from '../config/logger.js';
+import { buildApp } from './build-app.js';
+import { jobHandlers, scheduleHousekeeping } from '../app/jobs/job-handlers.js';
+
+/** The built web app lives next to the compiled server: dist/web. */
+function findWebRoot(): string | undefined {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [path.resolve(here, '../../web'), path.resolve(here, '../../dist/web')]) {
+    if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate;
+  }
+  return undefined;
+}
+
+/** `ballou serve`: migrate, start the HTTP server and the job worker, stop cleanly on SIGINT/SIGTERM. */
+export async function startServer(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const runtime = await bootstrap(config, logger);
+  if (runtime.demo) {
+    // Shown once on the terminal (not in the structured log that may be shipped elsewhere), on the first
+    // start of a new demo database; there is no default password.
+    logger.info({ email: runtime.demo.adminEmail }, 'demo administrator created');
+    process.stdout.write(
+      `\n  Demo administrator: ${runtime.demo.adminEmail}\n  Password (shown once): ${runtime.demo.adminPassword}\n\n`,
+    );
+  }
+  const app = await buildApp({ ctx: runtime.ctx, webRoot: findWebRoot() });
+  const worker = new JobWorker(runtime.ctx, { workerId: `${process.pid}-${runtime.ctx.newId()}`, handlers: jobHandlers });
+  await app.listen({ port: config.port, host: config.host });
+  await scheduleHousekeeping(runtime.ctx);
+  worker.start();
+  logger.info({ database: runtime.database.kind, url: config.publicUrl }, 'Ballou Server Assistans is running');
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await worker.stop();
+    await app.close();
+    await runtime.database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,93 @@
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AppContext } from '../../app/app-context.js';
+import { authenticateApiToken } from '../../app/auth/api-tokens.js';
+import { secretsEqual } from '../../app/auth/secrets.js';
+import { authenticateSession } from '../../app/auth/sessions.js';
+import type { Principal } from '../../domain/shared/roles.js';
+import { sendProblem } from './error-handler.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+    sessionId: string | null;
+  }
+}
+
+export function sessionCookieName(secure: boolean): string {
+  // __Host- binds the cookie to this exact origin over HTTPS (ASVS 3.4.4); browsers refuse it without Secure.
+  return secure ? '__Host-ballou_session' : 'ballou_session';
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}
+
+/**
+ * Authentication and the router-level access check, before the body is even validated: a bearer token
+ * (integrations) or a session cookie (browsers; then state-changing requests also need the session's
+ * CSRF token in X-CSRF-Token). Routes without an access declaration are refused.
+ */
+export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContext }) => {
+  const { ctx } = opts;
+  const cookieName = sessionCookieName(ctx.config.cookieSecure);
+  await app.register(cookie);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('sessionId', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/')) return;
+    const access = request.routeOptions.config.access;
+    const token = bearerToken(request);
+    if (token) {
+      request.principal = (await authenticateApiToken(ctx, token)) ?? null;
+      if (!request.principal && access !== 'public') {
+        return sendProblem(reply, request, 401, 'UNAUTHENTICATED', 'the bearer token is unknown or revoked');
+      }
+    } else if (request.headers.authorization) {
+      return sendProblem(reply, request, 401, 'UNAUTHENTICATED', 'use Authorization: Bearer <token>');
+    } else {
+      const sessionToken = request.cookies[cookieName];
+      if (sessionToken) {
+        const session = await authenticateSession(ctx, sessionToken);
+        if (session) {
+          request.principal = session.principal;
+          request.sessionId = session.sessionId;
+          const sent = request.headers['x-csrf-token'];
+          if (
+            UNSAFE_METHODS.has(request.method) &&
+            access !== 'public' &&
+            (typeof sent !== 'string' || !secretsEqual(sent, session.csrfToken))
+          ) {
+            return sendProblem(reply, request, 403, 'CSRF_FAILED', 'missing or wrong X-CSRF-Token header');
+          }
+        }
+      }
+    }
+    if (access === 'public') return;
+    if (access === undefined) {
+      // Unknown routes fall through to the 404 handler; a real route without a declaration is a bug.
+      if (request.routeOptions.url === undefined) return;
+      request.log.error({ url: request.routeOptions.url }, 'route has no access declaration');
+      return sendProblem(reply, request, 403, 'FORBIDDEN', 'this route is not open to anyone');
+    }
+    if (!request.principal) {
+      return sendProblem(reply, request, 401, 'UNAUTHENTICATED', 'log in or send Authorization: Bearer <token>');
+    }
+    if (!access.roles.includes(request.principal.role)) {
+      return sendProblem(reply, request, 403, 'FORBIDDEN', `this needs one of the roles ${access.roles.join(', ')}`);
+    }
+  });
+});
+
+/** The principal of an authenticated route; routes with roles never run without one. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error('principalOf used on a route without authentication');
+  return request.principal;
+}

@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { sendProblem } from './error-handler.js';
+
+/**
+ * Serves the built web app at `/` with a single-page fallback; anything under /api that matched no
+ * route is a problem+json 404.
+ */
+export async function registerWeb(app: FastifyInstance, webRoot: string | undefined): Promise<void> {
+  const index = webRoot ? path.join(webRoot, 'index.html') : undefined;
+  const hasWeb = index !== undefined && fs.existsSync(index);
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webRoot as string, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb) {
+      return sendProblem(reply, request, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+    }
+    return reply.type('text/html').sendFile('index.html');
+  });
+}

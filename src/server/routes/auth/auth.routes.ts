@@ -1,0 +1,84 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppContext } from '../../../app/app-context.js';
+import { login, logout } from '../../../app/auth/sessions.js';
+import { principalOf, sessionCookieName } from '../../plugins/auth.js';
+import { sendProblem } from '../../plugins/error-handler.js';
+import { EVERYONE } from '../../route-access.js';
+import { Nullable, RoleSchema, STANDARD_ERRORS } from '../../schemas/common.js';
+
+const Me = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: RoleSchema,
+  customerId: Nullable(Type.String()),
+  kind: Type.String(),
+});
+
+/** Browser login with a server-side session in an HttpOnly, SameSite=Strict cookie. */
+export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const cookieName = sessionCookieName(ctx.config.cookieSecure);
+
+  app.post(
+    '/auth/login',
+    {
+      config: {
+        access: 'public',
+        rateLimit: { max: ctx.config.loginRateLimitPerMinute, timeWindow: '1 minute' },
+      },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in; sets the session cookie and returns the CSRF token for later writes',
+        body: Type.Object(
+          { email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 1000 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            user: Type.Object({
+              id: Type.String(),
+              email: Type.String(),
+              name: Type.String(),
+              role: RoleSchema,
+              customerId: Nullable(Type.String()),
+            }),
+            csrfToken: Type.String(),
+            expiresAt: Type.String(),
+          }),
+          ...STANDARD_ERRORS,
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await login(ctx, { ...request.body, requestId: request.id });
+      reply.setCookie(cookieName, result.sessionToken, {
+        path: '/',
+        httpOnly: true,
+        secure: ctx.config.cookieSecure,
+        sameSite: 'strict',
+        expires: new Date(result.expiresAt),
+      });
+      return { user: result.user, csrfToken: result.csrfToken, expiresAt: result.expiresAt };
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    { config: { access: { roles: EVERYONE } }, schema: { tags: ['auth'], response: { 204: Type.Null({ description: "done, no body" }), ...STANDARD_ERRORS } } },
+    async (request, reply) => {
+      if (!request.sessionId) return sendProblem(reply, request, 400, 'NO_SESSION', 'there is no browser session to end');
+      await logout(ctx, principalOf(request), request.sessionId);
+      reply.clearCookie(cookieName, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/me',
+    { config: { access: { roles: EVERYONE } }, schema: { tags: ['auth'], response: { 200: Me, ...STANDARD_ERRORS } } },
+    async (request) => {
+      const p = principalOf(request);
+      return { id: p.id, name: p.name, role: p.role, customerId: p.customerId, kind: p.kind };
+    },
+  );
+};

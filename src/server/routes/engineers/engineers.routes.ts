@@ -1,0 +1,98 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppContext } from '../../../app/app-context.js';
+import { createEngineer, getEngineer, listEngineers, updateEngineer } from '../../../app/engineers/engineers.js';
+import { principalOf } from '../../plugins/auth.js';
+import { STAFF } from '../../route-access.js';
+import { Email, IdParams, Name, Phone, STANDARD_ERRORS } from '../../schemas/common.js';
+
+const NotifyChannel = Type.Enum(['sms', 'email'], { description: 'how shift reminders reach the engineer' });
+
+const Engineer = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    phone: Type.String(),
+    email: Type.String(),
+    manager: Type.Boolean(),
+    active: Type.Boolean(),
+    notifyChannel: NotifyChannel,
+    createdAt: Type.String(),
+  },
+  { $id: 'Engineer' },
+);
+
+const CreateEngineerBody = Type.Object(
+  {
+    name: Name,
+    phone: Phone,
+    email: Email,
+    manager: Type.Optional(Type.Boolean()),
+    notifyChannel: Type.Optional(NotifyChannel),
+  },
+  { additionalProperties: false },
+);
+
+const UpdateEngineerBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    phone: Type.Optional(Phone),
+    email: Type.Optional(Email),
+    manager: Type.Optional(Type.Boolean()),
+    active: Type.Optional(Type.Boolean()),
+    notifyChannel: Type.Optional(NotifyChannel),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const MANAGE = { roles: ['admin', 'manager'] } as const;
+
+/** Engineers: the people on the roster who get paged. */
+export const engineersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.addSchema(Engineer);
+
+  app.post(
+    '/engineers',
+    {
+      config: { access: MANAGE },
+      schema: {
+        tags: ['engineers'],
+        body: CreateEngineerBody,
+        response: { 201: Type.Ref('Engineer'), ...STANDARD_ERRORS },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createEngineer(ctx, principalOf(request), request.body)),
+  );
+
+  app.get(
+    '/engineers',
+    {
+      config: { access: { roles: STAFF } },
+      schema: { tags: ['engineers'], response: { 200: Type.Array(Type.Ref('Engineer')), ...STANDARD_ERRORS } },
+    },
+    async (request) => listEngineers(ctx, principalOf(request)),
+  );
+
+  app.get(
+    '/engineers/:id',
+    {
+      config: { access: { roles: STAFF } },
+      schema: { tags: ['engineers'], params: IdParams, response: { 200: Type.Ref('Engineer'), ...STANDARD_ERRORS } },
+    },
+    async (request) => getEngineer(ctx, principalOf(request), request.params.id),
+  );
+
+  app.patch(
+    '/engineers/:id',
+    {
+      config: { access: MANAGE },
+      schema: {
+        tags: ['engineers'],
+        params: IdParams,
+        body: UpdateEngineerBody,
+        response: { 200: Type.Ref('Engineer'), ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => updateEngineer(ctx, principalOf(request), request.params.id, request.body),
+  );
+};
