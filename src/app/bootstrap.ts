@@ -21,8 +21,14 @@ export interface Runtime {
  * first server start of a new database (unless BALLOU_DEMO_DATA=0), the demo company. CLI commands pass
  * loadDemo: false.
  */
-export async function bootstrap(config: Config, logger: Logger, opts: { loadDemo?: boolean } = {}): Promise<Runtime> {
-  const database = openDatabase(config.databaseUrl);
+export async function bootstrap(
+  config: Config,
+  logger: Logger,
+  opts: { loadDemo?: boolean } = {},
+): Promise<Runtime> {
+  const database = openDatabase(config.databaseUrl, (error) =>
+    logger.warn({ err: error.message }, 'database connection lost; reconnecting'),
+  );
   const result = await migrateToLatest(database.db);
   const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');

@@ -6,7 +6,10 @@ export function toDomainError(error: unknown): DomainError | undefined {
   if (error instanceof DomainError) return error;
   switch (constraintViolation(error)) {
     case 'unique':
-      return new DomainError('DUPLICATE', 'this already exists (it was created at the same moment by another request)');
+      return new DomainError(
+        'DUPLICATE',
+        'this already exists (it was created at the same moment by another request)',
+      );
     case 'foreign_key':
       return new DomainError('CONFLICT', 'this refers to something that does not exist or is still in use');
     case 'check':

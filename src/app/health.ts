@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import type { AppContext } from './app-context.js';
 
 /** Health as the load balancer sees it: the database answers a query. */
-export async function checkHealth(ctx: AppContext): Promise<{ status: 'ok' | 'degraded'; database: 'sqlite' | 'postgres' }> {
+export async function checkHealth(
+  ctx: AppContext,
+): Promise<{ status: 'ok' | 'degraded'; database: 'sqlite' | 'postgres' }> {
   try {
     await sql`select 1`.execute(ctx.db);
     return { status: 'ok', database: ctx.dbKind };

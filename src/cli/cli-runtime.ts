@@ -29,7 +29,8 @@ export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>): Prom
 export function reportError(error: unknown): never {
   if (error instanceof DomainError) {
     process.stderr.write(`ballou: ${error.message}\n`);
-    for (const e of error.errors) if (!error.message.includes(e.path)) process.stderr.write(`  ${e.path}: ${e.message}\n`);
+    for (const e of error.errors)
+      if (!error.message.includes(e.path)) process.stderr.write(`  ${e.path}: ${e.message}\n`);
     process.exit(2);
   }
   process.stderr.write(`ballou: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -23,7 +23,10 @@ const INT8_OID = 20;
  * Opens the configured database: a SQLite file (WAL, foreign keys on, synchronous FULL) or a
  * PostgreSQL pool. Instants and money are stored identically on both (see the initial migration).
  */
-export function openDatabase(url: string): DatabaseHandle {
+export function openDatabase(
+  url: string,
+  onPoolError: (error: Error) => void = () => undefined,
+): DatabaseHandle {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({
       connectionString: url,
@@ -31,9 +34,14 @@ export function openDatabase(url: string): DatabaseHandle {
       // COUNT(*) and bigserial come back as int8; our values fit a JS number.
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+          oid === INT8_OID
+            ? (v: string) => Number(v)
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
+    // An idle connection killed by a PostgreSQL restart emits 'error' on the pool; unhandled it would
+    // end the process. The pool replaces the connection; the next query reports real trouble.
+    pool.on('error', onPoolError);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

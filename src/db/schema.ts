@@ -1,4 +1,8 @@
-import type { ActionAuthorizationsTable, ActionCatalogueTable, ActionRunsTable } from './tables/action.table.js';
+import type {
+  ActionAuthorizationsTable,
+  ActionCatalogueTable,
+  ActionRunsTable,
+} from './tables/action.table.js';
 import type { AuditLogTable } from './tables/audit.table.js';
 import type {
   ApiTokensTable,

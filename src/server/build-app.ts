@@ -17,7 +17,7 @@ import { customersRoutes } from './routes/customers/customers.routes.js';
 import { engineersRoutes } from './routes/engineers/engineers.routes.js';
 import { systemRoutes } from './routes/system/system.routes.js';
 import { Problem } from './schemas/common.js';
-import { makeValidatorCompiler } from './validation.js';
+import { buildValidator } from './validation.js';
 
 export interface BuildAppOptions {
   ctx: AppContext;
@@ -34,9 +34,9 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
     requestIdHeader: false,
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(makeValidatorCompiler());
   await app.register(errorHandlerPlugin);
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -68,7 +68,11 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
       servers: [{ url: '/' }],
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'ballou token create --role ROLE --name NAME' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'ballou token create --role ROLE --name NAME',
+          },
           session: { type: 'apiKey', in: 'cookie', name: '__Host-ballou_session' },
         },
       },

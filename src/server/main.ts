@@ -30,11 +30,17 @@ export async function startServer(config: Config): Promise<void> {
     );
   }
   const app = await buildApp({ ctx: runtime.ctx, webRoot: findWebRoot() });
-  const worker = new JobWorker(runtime.ctx, { workerId: `${process.pid}-${runtime.ctx.newId()}`, handlers: jobHandlers });
+  const worker = new JobWorker(runtime.ctx, {
+    workerId: `${process.pid}-${runtime.ctx.newId()}`,
+    handlers: jobHandlers,
+  });
   await app.listen({ port: config.port, host: config.host });
   await scheduleHousekeeping(runtime.ctx);
   worker.start();
-  logger.info({ database: runtime.database.kind, url: config.publicUrl }, 'Ballou Server Assistans is running');
+  logger.info(
+    { database: runtime.database.kind, url: config.publicUrl },
+    'Ballou Server Assistans is running',
+  );
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

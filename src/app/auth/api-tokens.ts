@@ -49,9 +49,11 @@ export async function createApiToken(
 ): Promise<ApiTokenView & { token: string }> {
   requireRole(principal, ['admin']);
   if (!isRole(input.role)) {
-    throw new DomainError('VALIDATION_FAILED', `role must be one of admin, manager, engineer, billing, customer`, [
-      { path: '/role', message: 'must be one of admin, manager, engineer, billing, customer' },
-    ]);
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `role must be one of admin, manager, engineer, billing, customer`,
+      [{ path: '/role', message: 'must be one of admin, manager, engineer, billing, customer' }],
+    );
   }
   if (input.role === 'customer' && !input.customerId) {
     throw new DomainError('VALIDATION_FAILED', 'a customer token needs the customer it belongs to', [
@@ -102,7 +104,11 @@ export async function listApiTokens(ctx: AppContext, principal: Principal): Prom
 }
 
 /** Revokes a token at once: the next request with it is 401. */
-export async function revokeApiToken(ctx: AppContext, principal: Principal, id: string): Promise<ApiTokenView> {
+export async function revokeApiToken(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+): Promise<ApiTokenView> {
   requireRole(principal, ['admin']);
   const nowMs = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {

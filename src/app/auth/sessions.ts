@@ -100,7 +100,10 @@ export interface SessionPrincipal {
 }
 
 /** The principal of a session cookie, or undefined when unknown, revoked, idle too long or expired. */
-export async function authenticateSession(ctx: AppContext, sessionToken: string): Promise<SessionPrincipal | undefined> {
+export async function authenticateSession(
+  ctx: AppContext,
+  sessionToken: string,
+): Promise<SessionPrincipal | undefined> {
   const session = await findSessionByHash(ctx.db, hashSecret(sessionToken));
   if (!session || session.revoked_at) return undefined;
   const nowMs = ctx.clock.now();
@@ -108,9 +111,16 @@ export async function authenticateSession(ctx: AppContext, sessionToken: string)
   if (Date.parse(session.last_seen_at) + ctx.config.sessionIdleMinutes * 60_000 <= nowMs) return undefined;
   const user = await findUser(ctx.db, session.user_id);
   if (!user || user.disabled_at) return undefined;
-  if (Date.parse(session.last_seen_at) < nowMs - 30_000) await touchSession(ctx.db, session.id, toDbInstant(nowMs));
+  if (Date.parse(session.last_seen_at) < nowMs - 30_000)
+    await touchSession(ctx.db, session.id, toDbInstant(nowMs));
   return {
-    principal: { kind: 'user', id: user.id, role: user.role as Role, customerId: user.customer_id, name: user.email },
+    principal: {
+      kind: 'user',
+      id: user.id,
+      role: user.role as Role,
+      customerId: user.customer_id,
+      name: user.email,
+    },
     sessionId: session.id,
     csrfToken: session.csrf_token,
   };

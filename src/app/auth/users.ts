@@ -1,5 +1,9 @@
 import { appendAudit } from '../../db/repositories/audit.repository.js';
-import { findUserByEmail, insertUser, listUsers as listUserRows } from '../../db/repositories/auth.repository.js';
+import {
+  findUserByEmail,
+  insertUser,
+  listUsers as listUserRows,
+} from '../../db/repositories/auth.repository.js';
 import { findCustomer } from '../../db/repositories/customer.repository.js';
 import { findEngineer } from '../../db/repositories/engineer.repository.js';
 import { toDbInstant } from '../../db/instant.js';
@@ -45,7 +49,10 @@ export function checkPassword(password: string, email: string): void {
         : password.toLowerCase().includes(email.split('@')[0]?.toLowerCase() || '\u0000')
           ? 'must not contain the e-mail name'
           : undefined;
-  if (problem) throw new DomainError('VALIDATION_FAILED', `password ${problem}`, [{ path: '/password', message: problem }]);
+  if (problem)
+    throw new DomainError('VALIDATION_FAILED', `password ${problem}`, [
+      { path: '/password', message: problem },
+    ]);
 }
 
 export interface CreateUserInput {
@@ -58,13 +65,19 @@ export interface CreateUserInput {
 }
 
 /** Creates a login. A `customer` user belongs to exactly one customer; staff users to none. */
-export async function createUser(ctx: AppContext, principal: Principal, input: CreateUserInput): Promise<UserView> {
+export async function createUser(
+  ctx: AppContext,
+  principal: Principal,
+  input: CreateUserInput,
+): Promise<UserView> {
   requireRole(principal, ['admin']);
   const email = input.email.trim().toLowerCase();
   if (!isRole(input.role)) {
-    throw new DomainError('VALIDATION_FAILED', 'role must be one of admin, manager, engineer, billing, customer', [
-      { path: '/role', message: 'must be one of admin, manager, engineer, billing, customer' },
-    ]);
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'role must be one of admin, manager, engineer, billing, customer',
+      [{ path: '/role', message: 'must be one of admin, manager, engineer, billing, customer' }],
+    );
   }
   if ((input.role === 'customer') !== Boolean(input.customerId)) {
     throw new DomainError('VALIDATION_FAILED', 'customerId is required for, and only for, role customer', [
@@ -81,10 +94,14 @@ export async function createUser(ctx: AppContext, principal: Principal, input: C
       ]);
     }
     if (input.customerId && !(await findCustomer(trx, input.customerId))) {
-      throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found', [{ path: '/customerId', message: 'no such customer' }]);
+      throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found', [
+        { path: '/customerId', message: 'no such customer' },
+      ]);
     }
     if (input.engineerId && !(await findEngineer(trx, input.engineerId))) {
-      throw new DomainError('ENGINEER_NOT_FOUND', 'engineer not found', [{ path: '/engineerId', message: 'no such engineer' }]);
+      throw new DomainError('ENGINEER_NOT_FOUND', 'engineer not found', [
+        { path: '/engineerId', message: 'no such engineer' },
+      ]);
     }
     const row: UserRow = {
       id: ctx.newId(),

@@ -35,7 +35,8 @@ export async function addAppOncallContact(
   }
   const nowMs = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
-    if (!(await findCustomer(trx, customerId))) throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found');
+    if (!(await findCustomer(trx, customerId)))
+      throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found');
     if (input.serverId) {
       const server = await findServer(trx, input.serverId);
       if (!server || server.customer_id !== customerId) {
@@ -78,7 +79,8 @@ export async function removeAppOncallContact(
   const nowMs = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     const row = await findAppOncallContact(trx, id);
-    if (!row || row.customer_id !== customerId) throw new DomainError('CONTACT_NOT_FOUND', 'contact not found');
+    if (!row || row.customer_id !== customerId)
+      throw new DomainError('CONTACT_NOT_FOUND', 'contact not found');
     await deleteAppOncallContact(trx, id);
     await appendAudit(trx, {
       atMs: nowMs,

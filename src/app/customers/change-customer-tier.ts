@@ -1,5 +1,10 @@
 import { appendAudit } from '../../db/repositories/audit.repository.js';
-import { endTierPeriod, findCustomer, insertTier, listTiers } from '../../db/repositories/customer.repository.js';
+import {
+  endTierPeriod,
+  findCustomer,
+  insertTier,
+  listTiers,
+} from '../../db/repositories/customer.repository.js';
 import { toDbInstant } from '../../db/instant.js';
 import { planTierChange } from '../../domain/customers/tier-history.js';
 import { DomainError } from '../../domain/shared/domain-error.js';

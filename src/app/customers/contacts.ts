@@ -48,7 +48,8 @@ export async function addContact(
   assertCustomerVisible(principal, customerId);
   const nowMs = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
-    if (!(await findCustomer(trx, customerId))) throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found');
+    if (!(await findCustomer(trx, customerId)))
+      throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found');
     if (await findContactByPhone(trx, input.phone)) {
       throw new DomainError('DUPLICATE', `the phone number ${input.phone} already belongs to a contact`, [
         { path: '/phone', message: 'already identifies another contact' },
@@ -76,9 +77,14 @@ export async function addContact(
   });
 }
 
-export async function listContacts(ctx: AppContext, principal: Principal, customerId: string): Promise<ContactView[]> {
+export async function listContacts(
+  ctx: AppContext,
+  principal: Principal,
+  customerId: string,
+): Promise<ContactView[]> {
   assertCustomerVisible(principal, customerId);
-  if (!(await findCustomer(ctx.db, customerId))) throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found');
+  if (!(await findCustomer(ctx.db, customerId)))
+    throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found');
   return (await listContactRows(ctx.db, customerId)).map(toContactView);
 }
 
@@ -93,7 +99,8 @@ export async function removeContact(
   const nowMs = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     const row = await findContact(trx, contactId);
-    if (!row || row.customer_id !== customerId) throw new DomainError('CONTACT_NOT_FOUND', 'contact not found');
+    if (!row || row.customer_id !== customerId)
+      throw new DomainError('CONTACT_NOT_FOUND', 'contact not found');
     await deleteContact(trx, contactId);
     await appendAudit(trx, {
       atMs: nowMs,

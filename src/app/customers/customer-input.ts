@@ -1,4 +1,8 @@
-import { isValidOrgNumber, isValidVatNumber, normaliseOrgNumber } from '../../domain/customers/organisation-number.js';
+import {
+  isValidOrgNumber,
+  isValidVatNumber,
+  normaliseOrgNumber,
+} from '../../domain/customers/organisation-number.js';
 import { DomainError, type FieldError } from '../../domain/shared/domain-error.js';
 import { isIsoDate } from '../../domain/shared/local-date.js';
 
@@ -17,7 +21,10 @@ export function checkCustomerFields(input: {
   if (input.orgNumber !== undefined) {
     orgNumber = normaliseOrgNumber(input.orgNumber);
     if (!orgNumber || !isValidOrgNumber(orgNumber)) {
-      errors.push({ path: '/orgNumber', message: 'must be a Swedish organisation number NNNNNN-NNNN with a valid check digit' });
+      errors.push({
+        path: '/orgNumber',
+        message: 'must be a Swedish organisation number NNNNNN-NNNN with a valid check digit',
+      });
     }
   }
   if (input.vatNumber && !isValidVatNumber(input.vatNumber)) {
@@ -27,13 +34,18 @@ export function checkCustomerFields(input: {
     errors.push({ path: '/agreementStart', message: 'must be a date YYYY-MM-DD' });
   }
   if (input.agreementEnd) {
-    if (!isIsoDate(input.agreementEnd)) errors.push({ path: '/agreementEnd', message: 'must be a date YYYY-MM-DD' });
+    if (!isIsoDate(input.agreementEnd))
+      errors.push({ path: '/agreementEnd', message: 'must be a date YYYY-MM-DD' });
     else if (input.agreementStart && input.agreementEnd < input.agreementStart) {
       errors.push({ path: '/agreementEnd', message: 'must not be before agreementStart' });
     }
   }
   if (errors.length > 0) {
-    throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+      errors,
+    );
   }
   return orgNumber === undefined ? {} : { orgNumber };
 }

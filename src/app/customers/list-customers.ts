@@ -1,4 +1,8 @@
-import { listAppOncallContacts, listCustomers as listCustomerRows, listTiers } from '../../db/repositories/customer.repository.js';
+import {
+  listAppOncallContacts,
+  listCustomers as listCustomerRows,
+  listTiers,
+} from '../../db/repositories/customer.repository.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Principal } from '../../domain/shared/roles.js';
 import type { AppContext } from '../app-context.js';
@@ -39,7 +43,10 @@ export async function listCustomers(
     ...(principal.role === 'customer' ? { onlyId: principal.customerId as string } : {}),
   });
   const pageRows = rows.slice(0, q.limit);
-  const tiers = await listTiers(ctx.db, pageRows.map((r) => r.id));
+  const tiers = await listTiers(
+    ctx.db,
+    pageRows.map((r) => r.id),
+  );
   const items = await Promise.all(
     pageRows.map(async (row) =>
       toCustomerView(

@@ -64,7 +64,8 @@ export async function addServer(
   const hostname = input.hostname.trim().toLowerCase();
   const nowMs = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
-    if (!(await findCustomer(trx, customerId))) throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found');
+    if (!(await findCustomer(trx, customerId)))
+      throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found');
     if (await findServerByHostname(trx, hostname)) {
       throw new DomainError('DUPLICATE', `a server named ${hostname} is already registered`, [
         { path: '/hostname', message: 'is already registered' },
@@ -95,13 +96,22 @@ export async function addServer(
   });
 }
 
-export async function listServers(ctx: AppContext, principal: Principal, customerId: string): Promise<ServerView[]> {
+export async function listServers(
+  ctx: AppContext,
+  principal: Principal,
+  customerId: string,
+): Promise<ServerView[]> {
   assertCustomerVisible(principal, customerId);
-  if (!(await findCustomer(ctx.db, customerId))) throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found');
+  if (!(await findCustomer(ctx.db, customerId)))
+    throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found');
   return (await listServerRows(ctx.db, customerId)).map(toServerView);
 }
 
-export async function getServer(ctx: AppContext, principal: Principal, serverId: string): Promise<ServerView> {
+export async function getServer(
+  ctx: AppContext,
+  principal: Principal,
+  serverId: string,
+): Promise<ServerView> {
   const row = await findServer(ctx.db, serverId);
   if (!row || (principal.role === 'customer' && principal.customerId !== row.customer_id)) {
     throw new DomainError('SERVER_NOT_FOUND', 'server not found');

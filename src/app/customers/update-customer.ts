@@ -1,5 +1,9 @@
 import { appendAudit } from '../../db/repositories/audit.repository.js';
-import { findCustomer, findCustomerByOrgNumber, updateCustomerRow } from '../../db/repositories/customer.repository.js';
+import {
+  findCustomer,
+  findCustomerByOrgNumber,
+  updateCustomerRow,
+} from '../../db/repositories/customer.repository.js';
 import { toDbInstant } from '../../db/instant.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Principal } from '../../domain/shared/roles.js';
@@ -44,7 +48,9 @@ export async function updateCustomer(
     await updateCustomerRow(trx, id, {
       ...(input.name !== undefined ? { name: input.name.trim() } : {}),
       ...(orgNumber ? { org_number: orgNumber } : {}),
-      ...(input.vatNumber !== undefined ? { vat_number: input.vatNumber?.replace(/\s/g, '').toUpperCase() || null } : {}),
+      ...(input.vatNumber !== undefined
+        ? { vat_number: input.vatNumber?.replace(/\s/g, '').toUpperCase() || null }
+        : {}),
       ...(input.agreementStart !== undefined ? { agreement_start: input.agreementStart } : {}),
       ...(input.agreementEnd !== undefined ? { agreement_end: input.agreementEnd } : {}),
       ...(input.address !== undefined

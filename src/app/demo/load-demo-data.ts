@@ -9,7 +9,13 @@ import { createCustomer } from '../customers/create-customer.js';
 import { addServer } from '../customers/servers.js';
 import { createEngineer } from '../engineers/engineers.js';
 
-const SYSTEM: Principal = { kind: 'system', id: 'system', role: 'admin', customerId: null, name: 'demo data' };
+const SYSTEM: Principal = {
+  kind: 'system',
+  id: 'system',
+  role: 'admin',
+  customerId: null,
+  name: 'demo data',
+};
 
 interface DemoCustomer {
   name: string;
@@ -21,12 +27,54 @@ interface DemoCustomer {
 }
 
 const CUSTOMERS: DemoCustomer[] = [
-  { name: 'Nordhamn Handel AB', orgNumber: '556677-0011', tier: 'hog', city: 'Stockholm', contact: ['Karin Nordin', '+46701234501'], servers: ['web1.nordhamn.se', 'db1.nordhamn.se'] },
-  { name: 'Solvik Media AB', orgNumber: '556677-0029', tier: 'hog', city: 'Göteborg', contact: ['Johan Berg', '+46701234502'], servers: ['www.solvik.se'] },
-  { name: 'Ekbacken Bygg AB', orgNumber: '559012-3450', tier: 'incident', city: 'Uppsala', contact: ['Maria Ek', '+46701234503'], servers: ['shop.ekbacken.se'] },
-  { name: 'Lindqvist Konsult AB', orgNumber: '556123-4567', tier: 'incident', city: 'Malmö', contact: ['Per Lindqvist', '+46701234504'], servers: ['app.lindqvist.se'] },
-  { name: 'Föreningen Bryggan', orgNumber: '802400-1235', tier: 'none', city: 'Västerås', contact: ['Sara Holm', '+46701234505'], servers: ['bryggan.org'] },
-  { name: 'Hallonbergs Café AB', orgNumber: '556900-7775', tier: 'none', city: 'Sundbyberg', contact: ['Ali Hassan', '+46701234506'], servers: [] },
+  {
+    name: 'Nordhamn Handel AB',
+    orgNumber: '556677-0011',
+    tier: 'hog',
+    city: 'Stockholm',
+    contact: ['Karin Nordin', '+46701234501'],
+    servers: ['web1.nordhamn.se', 'db1.nordhamn.se'],
+  },
+  {
+    name: 'Solvik Media AB',
+    orgNumber: '556677-0029',
+    tier: 'hog',
+    city: 'Göteborg',
+    contact: ['Johan Berg', '+46701234502'],
+    servers: ['www.solvik.se'],
+  },
+  {
+    name: 'Ekbacken Bygg AB',
+    orgNumber: '559012-3450',
+    tier: 'incident',
+    city: 'Uppsala',
+    contact: ['Maria Ek', '+46701234503'],
+    servers: ['shop.ekbacken.se'],
+  },
+  {
+    name: 'Lindqvist Konsult AB',
+    orgNumber: '556123-4567',
+    tier: 'incident',
+    city: 'Malmö',
+    contact: ['Per Lindqvist', '+46701234504'],
+    servers: ['app.lindqvist.se'],
+  },
+  {
+    name: 'Föreningen Bryggan',
+    orgNumber: '802400-1235',
+    tier: 'none',
+    city: 'Västerås',
+    contact: ['Sara Holm', '+46701234505'],
+    servers: ['bryggan.org'],
+  },
+  {
+    name: 'Hallonbergs Café AB',
+    orgNumber: '556900-7775',
+    tier: 'none',
+    city: 'Sundbyberg',
+    contact: ['Ali Hassan', '+46701234506'],
+    servers: [],
+  },
 ];
 
 const ENGINEERS: Array<{ name: string; phone: string; email: string; manager?: boolean }> = [
@@ -57,7 +105,8 @@ export async function loadDemoData(ctx: AppContext): Promise<{ adminEmail: strin
       agreementStart: '2025-01-01',
       address: { street: 'Storgatan 1', postalCode: '111 22', city: c.city, country: 'SE' },
       invoiceEmail: `faktura@${c.servers[0]?.split('.').slice(-2).join('.') ?? 'example.se'}`,
-      appOnCall: c.tier === 'hog' ? { name: `${c.contact[0]} (app)`, phone: c.contact[1].replace(/\d$/, '9') } : null,
+      appOnCall:
+        c.tier === 'hog' ? { name: `${c.contact[0]} (app)`, phone: c.contact[1].replace(/\d$/, '9') } : null,
     });
     await addContact(ctx, SYSTEM, customer.id, { name: c.contact[0], phone: c.contact[1] });
     for (const hostname of c.servers) await addServer(ctx, SYSTEM, customer.id, { hostname });
@@ -93,6 +142,11 @@ export async function loadDemoData(ctx: AppContext): Promise<{ adminEmail: strin
   });
   const adminEmail = 'admin@ballou.example';
   const adminPassword = generateSecret('demo').slice(0, 24);
-  await createUser(ctx, SYSTEM, { email: adminEmail, name: 'Administratör', password: adminPassword, role: 'admin' });
+  await createUser(ctx, SYSTEM, {
+    email: adminEmail,
+    name: 'Administratör',
+    password: adminPassword,
+    role: 'admin',
+  });
   return { adminEmail, adminPassword };
 }

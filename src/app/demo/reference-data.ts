@@ -10,7 +10,10 @@ import type { AppContext } from '../app-context.js';
 export async function ensureReferenceData(ctx: AppContext): Promise<void> {
   const now = toDbInstant(ctx.clock.now());
   await ctx.db.transaction().execute(async (trx) => {
-    const tariffs = await trx.selectFrom('tariffs').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const tariffs = await trx
+      .selectFrom('tariffs')
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
     if (Number(tariffs.n) === 0) {
       const id = ctx.newId();
       await trx
@@ -30,12 +33,27 @@ export async function ensureReferenceData(ctx: AppContext): Promise<void> {
         .insertInto('tariff_tier_prices')
         .values([
           { tariff_id: id, tier: 'hog', monthly_fee_ore: 210_000, start_fee_ore: 0, hourly_rate_ore: 50_000 },
-          { tariff_id: id, tier: 'incident', monthly_fee_ore: 40_000, start_fee_ore: 175_000, hourly_rate_ore: 75_000 },
-          { tariff_id: id, tier: 'none', monthly_fee_ore: 0, start_fee_ore: 450_000, hourly_rate_ore: 75_000 },
+          {
+            tariff_id: id,
+            tier: 'incident',
+            monthly_fee_ore: 40_000,
+            start_fee_ore: 175_000,
+            hourly_rate_ore: 75_000,
+          },
+          {
+            tariff_id: id,
+            tier: 'none',
+            monthly_fee_ore: 0,
+            start_fee_ore: 450_000,
+            hourly_rate_ore: 75_000,
+          },
         ])
         .execute();
     }
-    const policies = await trx.selectFrom('sla_policies').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const policies = await trx
+      .selectFrom('sla_policies')
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
     if (Number(policies.n) === 0) {
       await trx
         .insertInto('sla_policies')

@@ -114,7 +114,8 @@ export async function updateEngineer(
     const before = await findEngineer(trx, id);
     if (!before) throw new DomainError('ENGINEER_NOT_FOUND', 'engineer not found');
     const email = input.email?.trim().toLowerCase();
-    if (email && email !== before.email && (await findEngineerByEmail(trx, email))) throw duplicateEmail(email);
+    if (email && email !== before.email && (await findEngineerByEmail(trx, email)))
+      throw duplicateEmail(email);
     await updateEngineerRow(trx, id, {
       ...(input.name !== undefined ? { name: input.name.trim() } : {}),
       ...(input.phone !== undefined ? { phone: input.phone } : {}),

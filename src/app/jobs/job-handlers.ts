@@ -11,7 +11,13 @@ const DAY_MS = 86_400_000;
 export async function scheduleHousekeeping(ctx: AppContext, atMs = ctx.clock.now()): Promise<void> {
   await enqueueJob(
     ctx.db,
-    { id: ctx.newId(), kind: 'sessions.purge', payload: {}, dueAtMs: atMs, dedupeKey: `sessions.purge:${localDateOf(atMs)}` },
+    {
+      id: ctx.newId(),
+      kind: 'sessions.purge',
+      payload: {},
+      dueAtMs: atMs,
+      dedupeKey: `sessions.purge:${localDateOf(atMs)}`,
+    },
     ctx.clock.now(),
   );
 }

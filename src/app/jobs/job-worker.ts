@@ -50,7 +50,10 @@ export class JobWorker {
         await completeJob(ctx.db, job.id, opts.workerId, ctx.clock.now());
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        ctx.logger.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, err: message }, 'job failed');
+        ctx.logger.warn(
+          { jobId: job.id, kind: job.kind, attempts: job.attempts, err: message },
+          'job failed',
+        );
         const nowMs = ctx.clock.now();
         await failJob(ctx.db, job, opts.workerId, message, nowMs, nowMs + retryDelayMs(job.attempts));
       }

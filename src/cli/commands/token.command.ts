@@ -14,7 +14,11 @@ export function tokenCommand(): Command {
     .option('--json', 'print the whole token record as JSON')
     .action(async (opts: { role: string; name: string; customer?: string; json?: boolean }) => {
       const created = await withRuntime(({ ctx }) =>
-        createApiToken(ctx, CLI_PRINCIPAL, { name: opts.name, role: opts.role, customerId: opts.customer ?? null }),
+        createApiToken(ctx, CLI_PRINCIPAL, {
+          name: opts.name,
+          role: opts.role,
+          customerId: opts.customer ?? null,
+        }),
       );
       process.stdout.write(opts.json ? `${JSON.stringify(created, null, 2)}\n` : `${created.token}\n`);
     });

@@ -5,7 +5,9 @@ import { CLI_PRINCIPAL, withRuntime } from '../cli-runtime.js';
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** `ballou user create`: logins for staff and customers; the password is read from standard input. */
@@ -19,19 +21,21 @@ export function userCommand(): Command {
     .requiredOption('--role <role>', 'admin | manager | engineer | billing | customer')
     .option('--customer <id>', 'the customer a customer login belongs to')
     .option('--engineer <id>', 'the engineer record of a staff login')
-    .action(async (opts: { email: string; name: string; role: string; customer?: string; engineer?: string }) => {
-      const password = await readStdin();
-      const created = await withRuntime(({ ctx }) =>
-        createUser(ctx, CLI_PRINCIPAL, {
-          email: opts.email,
-          name: opts.name,
-          role: opts.role,
-          password,
-          customerId: opts.customer ?? null,
-          engineerId: opts.engineer ?? null,
-        }),
-      );
-      process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
-    });
+    .action(
+      async (opts: { email: string; name: string; role: string; customer?: string; engineer?: string }) => {
+        const password = await readStdin();
+        const created = await withRuntime(({ ctx }) =>
+          createUser(ctx, CLI_PRINCIPAL, {
+            email: opts.email,
+            name: opts.name,
+            role: opts.role,
+            password,
+            customerId: opts.customer ?? null,
+            engineerId: opts.engineer ?? null,
+          }),
+        );
+        process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
+      },
+    );
   return user;
 }

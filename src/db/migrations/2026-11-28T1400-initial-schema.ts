@@ -39,7 +39,12 @@ export async function up(db: Db): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('customers_org_number_uq').on('customers').column('org_number').unique().execute();
+  await db.schema
+    .createIndex('customers_org_number_uq')
+    .on('customers')
+    .column('org_number')
+    .unique()
+    .execute();
 
   // Tier history: the tier valid on a date is the row with valid_from <= date < valid_to.
   await db.schema
@@ -97,7 +102,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('email', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('app_oncall_customer_idx').on('app_oncall_contacts').column('customer_id').execute();
+  await db.schema
+    .createIndex('app_oncall_customer_idx')
+    .on('app_oncall_contacts')
+    .column('customer_id')
+    .execute();
 
   await db.schema
     .createTable('engineers')
@@ -144,7 +153,12 @@ export async function up(db: Db): Promise<void> {
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addColumn('revoked_at', 'text')
     .execute();
-  await db.schema.createIndex('sessions_token_hash_uq').on('sessions').column('token_hash').unique().execute();
+  await db.schema
+    .createIndex('sessions_token_hash_uq')
+    .on('sessions')
+    .column('token_hash')
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('api_tokens')
@@ -167,14 +181,21 @@ export async function up(db: Db): Promise<void> {
   await db.schema
     .createTable('integrations')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('alertmanager', 'pagerduty', 'generic')`))
+    .addColumn('kind', 'text', (c) =>
+      c.notNull().check(sql`kind in ('alertmanager', 'pagerduty', 'generic')`),
+    )
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('customer_id', 'text', (c) => c.references('customers.id').onDelete('cascade'))
     .addColumn('token_hash', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('revoked_at', 'text')
     .execute();
-  await db.schema.createIndex('integrations_hash_uq').on('integrations').column('token_hash').unique().execute();
+  await db.schema
+    .createIndex('integrations_hash_uq')
+    .on('integrations')
+    .column('token_hash')
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('rotations')
@@ -206,7 +227,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('reason', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('overrides_range_idx').on('overrides').columns(['start_at', 'end_at']).execute();
+  await db.schema
+    .createIndex('overrides_range_idx')
+    .on('overrides')
+    .columns(['start_at', 'end_at'])
+    .execute();
 
   await db.schema
     .createTable('unavailability')
@@ -227,7 +252,12 @@ export async function up(db: Db): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('revoked_at', 'text')
     .execute();
-  await db.schema.createIndex('calendar_feed_tokens_hash_uq').on('calendar_feed_tokens').column('token_hash').unique().execute();
+  await db.schema
+    .createIndex('calendar_feed_tokens_hash_uq')
+    .on('calendar_feed_tokens')
+    .column('token_hash')
+    .unique()
+    .execute();
 
   // Service-level targets with dates of validity (SPEC.md 3: configuration, not code).
   await db.schema
@@ -297,8 +327,16 @@ export async function up(db: Db): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('incidents_ref_uq').on('incidents').column('ref').unique().execute();
-  await db.schema.createIndex('incidents_state_idx').on('incidents').columns(['state', 'reported_at']).execute();
-  await db.schema.createIndex('incidents_customer_idx').on('incidents').columns(['customer_id', 'reported_at']).execute();
+  await db.schema
+    .createIndex('incidents_state_idx')
+    .on('incidents')
+    .columns(['state', 'reported_at'])
+    .execute();
+  await db.schema
+    .createIndex('incidents_customer_idx')
+    .on('incidents')
+    .columns(['customer_id', 'reported_at'])
+    .execute();
   await db.schema.createIndex('incidents_dedup_idx').on('incidents').column('dedup_key').execute();
 
   // The timeline: every step with actor and time; the incident's state is derived from it.
@@ -333,7 +371,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('source', 'text', (c) => c.notNull().defaultTo('manual'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('work_entries_incident_idx').on('work_entries').columns(['incident_id', 'start_at']).execute();
+  await db.schema
+    .createIndex('work_entries_incident_idx')
+    .on('work_entries')
+    .columns(['incident_id', 'start_at'])
+    .execute();
 
   // Pre-authorized actions (SPEC.md 7). The command text lives only here, from configuration.
   await db.schema
@@ -383,7 +425,12 @@ export async function up(db: Db): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   // "A run never happens twice for one trigger."
-  await db.schema.createIndex('action_runs_trigger_uq').on('action_runs').column('trigger_key').unique().execute();
+  await db.schema
+    .createIndex('action_runs_trigger_uq')
+    .on('action_runs')
+    .column('trigger_key')
+    .unique()
+    .execute();
 
   // Webhook idempotency: a provider's retry of the same event finds its row and gets the same answer.
   await db.schema
@@ -443,7 +490,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('sent_at', 'text')
     .addColumn('confirmed_at', 'text')
     .execute();
-  await db.schema.createIndex('notifications_incident_idx').on('notifications').column('incident_id').execute();
+  await db.schema
+    .createIndex('notifications_incident_idx')
+    .on('notifications')
+    .column('incident_id')
+    .execute();
 
   // Operations services (SPEC.md 8): recurring tasks per server, in contract (not billed) or on account.
   await db.schema
@@ -506,7 +557,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('invoices_number_uq').on('invoices').column('number').unique().execute();
-  await db.schema.createIndex('invoices_customer_month_idx').on('invoices').columns(['customer_id', 'month']).execute();
+  await db.schema
+    .createIndex('invoices_customer_month_idx')
+    .on('invoices')
+    .columns(['customer_id', 'month'])
+    .execute();
 
   await db.schema
     .createTable('invoice_lines')
@@ -532,7 +587,11 @@ export async function up(db: Db): Promise<void> {
     .unique()
     .execute();
   // An incident's start fee and blocks go on one invoice only.
-  await db.schema.createIndex('invoice_lines_incident_idx').on('invoice_lines').column('incident_id').execute();
+  await db.schema
+    .createIndex('invoice_lines_incident_idx')
+    .on('invoice_lines')
+    .column('incident_id')
+    .execute();
 
   // Append-only audit log: who did what, written in the same transaction as the change it records.
   await db.schema
@@ -549,7 +608,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('data', 'text', (c) => c.notNull().defaultTo('{}'))
     .addColumn('request_id', 'text')
     .execute();
-  await db.schema.createIndex('audit_log_entity_idx').on('audit_log').columns(['entity_type', 'entity_id']).execute();
+  await db.schema
+    .createIndex('audit_log_entity_idx')
+    .on('audit_log')
+    .columns(['entity_type', 'entity_id'])
+    .execute();
 
   if (pg) {
     await sql`create function audit_log_append_only() returns trigger language plpgsql as $$

@@ -16,7 +16,10 @@ export async function findCustomer(db: DbOrTrx, id: string): Promise<CustomerRow
   return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findCustomerByOrgNumber(db: DbOrTrx, orgNumber: string): Promise<CustomerRow | undefined> {
+export async function findCustomerByOrgNumber(
+  db: DbOrTrx,
+  orgNumber: string,
+): Promise<CustomerRow | undefined> {
   return db.selectFrom('customers').selectAll().where('org_number', '=', orgNumber).executeTakeFirst();
 }
 
@@ -33,7 +36,9 @@ export async function listCustomers(db: DbOrTrx, q: CustomerPageQuery): Promise<
   if (q.onlyId !== undefined) query = query.where('id', '=', q.onlyId);
   if (q.afterName) {
     const { name, id } = q.afterName;
-    query = query.where((eb) => eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]),
+    );
   }
   return query.execute();
 }
@@ -75,7 +80,12 @@ export async function insertContact(db: DbOrTrx, row: ContactRow): Promise<void>
 }
 
 export async function listContacts(db: DbOrTrx, customerId: string): Promise<ContactRow[]> {
-  return db.selectFrom('contacts').selectAll().where('customer_id', '=', customerId).orderBy('name').execute();
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('name')
+    .execute();
 }
 
 export async function findContactByPhone(db: DbOrTrx, phone: string): Promise<ContactRow | undefined> {
@@ -103,7 +113,12 @@ export async function findServerByHostname(db: DbOrTrx, hostname: string): Promi
 }
 
 export async function listServers(db: DbOrTrx, customerId: string): Promise<ServerRow[]> {
-  return db.selectFrom('servers').selectAll().where('customer_id', '=', customerId).orderBy('hostname').execute();
+  return db
+    .selectFrom('servers')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('hostname')
+    .execute();
 }
 
 export async function insertAppOncallContact(db: DbOrTrx, row: AppOncallContactRow): Promise<void> {
@@ -119,7 +134,10 @@ export async function listAppOncallContacts(db: DbOrTrx, customerId: string): Pr
     .execute();
 }
 
-export async function findAppOncallContact(db: DbOrTrx, id: string): Promise<AppOncallContactRow | undefined> {
+export async function findAppOncallContact(
+  db: DbOrTrx,
+  id: string,
+): Promise<AppOncallContactRow | undefined> {
   return db.selectFrom('app_oncall_contacts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

@@ -84,7 +84,12 @@ export async function claimDueJobs(
 }
 
 /** Marks a claimed job done, only if this worker still holds it (a stale worker cannot overwrite). */
-export async function completeJob(db: DbOrTrx, id: string, workerId: string, nowMs: number): Promise<boolean> {
+export async function completeJob(
+  db: DbOrTrx,
+  id: string,
+  workerId: string,
+  nowMs: number,
+): Promise<boolean> {
   const result = await db
     .updateTable('jobs')
     .set({ status: 'done', lease_until: null, updated_at: toDbInstant(nowMs) })

@@ -6,7 +6,12 @@ export async function getSystemState(db: DbOrTrx, key: string): Promise<string |
 }
 
 /** Sets a key once; returns false if another process set it first (so only one node loads demo data). */
-export async function claimSystemState(db: DbOrTrx, key: string, value: string, at: string): Promise<boolean> {
+export async function claimSystemState(
+  db: DbOrTrx,
+  key: string,
+  value: string,
+  at: string,
+): Promise<boolean> {
   const result = await db
     .insertInto('system_state')
     .values({ key, value, updated_at: at })

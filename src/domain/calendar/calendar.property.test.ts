@@ -15,7 +15,8 @@ const holidays = new Set<string>();
 const oracle = new Holidays('SE', { types: ['public', 'bank', 'observance'] });
 for (let year = 1989; year <= 2101; year++) {
   for (const h of oracle.getHolidays(year)) {
-    if (h.type !== 'observance' || (h.name === 'annandag pingst' && year <= 2004)) holidays.add(h.date.slice(0, 10));
+    if (h.type !== 'observance' || (h.name === 'annandag pingst' && year <= 2004))
+      holidays.add(h.date.slice(0, 10));
   }
 }
 const wallClocks = new Map<number, { date: string; hour: number; dayOfWeek: number }>();
@@ -44,14 +45,22 @@ const lastSunday = (year: number, month: number) => {
 const arbSpecialDay = fc
   .record({
     year: fc.integer({ min: 1990, max: 2100 }),
-    pick: fc.constantFrom('dst-spring', 'dst-autumn', 'dst-autumn-before-1996', 'dec', 'jun', 'easter-season'),
+    pick: fc.constantFrom(
+      'dst-spring',
+      'dst-autumn',
+      'dst-autumn-before-1996',
+      'dec',
+      'jun',
+      'easter-season',
+    ),
     offset: fc.integer({ min: 0, max: 37 }),
   })
   .map(({ year, pick, offset }) => {
     if (pick === 'dst-spring') return lastSunday(year, 3);
     if (pick === 'dst-autumn') return lastSunday(year, 10);
     if (pick === 'dst-autumn-before-1996') return lastSunday(year, 9);
-    if (pick === 'dec') return Temporal.PlainDate.from({ year, month: 12, day: 20 }).add({ days: offset % 12 });
+    if (pick === 'dec')
+      return Temporal.PlainDate.from({ year, month: 12, day: 20 }).add({ days: offset % 12 });
     if (pick === 'jun') return Temporal.PlainDate.from({ year, month: 6, day: 1 }).add({ days: offset % 27 });
     return Temporal.PlainDate.from({ year, month: 3, day: 20 }).add({ days: offset });
   });
@@ -63,7 +72,8 @@ const arbSpecialInstant = fc
   })
   .map(
     ({ day, hour, minute }) =>
-      day.toPlainDateTime({ hour, minute }).toZonedDateTime(ZONE, { disambiguation: 'compatible' }).epochMilliseconds,
+      day.toPlainDateTime({ hour, minute }).toZonedDateTime(ZONE, { disambiguation: 'compatible' })
+        .epochMilliseconds,
   );
 const arbAnyInstant = fc
   .integer({ min: Date.UTC(1990, 0, 1) / MINUTE, max: Date.UTC(2100, 11, 30) / MINUTE })
@@ -101,7 +111,9 @@ describe('splitInterval (properties, 1990–2100)', () => {
           for (let m = p.startMs; m < p.endMs; m += MINUTE) {
             const want = reference(m);
             if (want.office !== p.office || want.weekendOrHoliday !== p.weekendOrHoliday) {
-              expect.fail(`${new Date(m).toISOString()}: piece ${JSON.stringify(p)} vs ${JSON.stringify(want)}`);
+              expect.fail(
+                `${new Date(m).toISOString()}: piece ${JSON.stringify(p)} vs ${JSON.stringify(want)}`,
+              );
             }
             if (m > p.startMs && isCut(m)) expect.fail(`missing cut at ${new Date(m).toISOString()}`);
           }

@@ -24,7 +24,11 @@ export function parseHostKey(line: string): string | undefined {
     return undefined;
   }
   if (bytes.length < 4) return undefined;
-  const len = (bytes.charCodeAt(0) << 24) | (bytes.charCodeAt(1) << 16) | (bytes.charCodeAt(2) << 8) | bytes.charCodeAt(3);
+  const len =
+    (bytes.charCodeAt(0) << 24) |
+    (bytes.charCodeAt(1) << 16) |
+    (bytes.charCodeAt(2) << 8) |
+    bytes.charCodeAt(3);
   if (bytes.slice(4, 4 + len) !== type) return undefined;
   return `${type} ${blob}`;
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isValidOrgNumber, isValidVatNumber, normaliseOrgNumber, vatNumberFor } from './organisation-number.js';
+import {
+  isValidOrgNumber,
+  isValidVatNumber,
+  normaliseOrgNumber,
+  vatNumberFor,
+} from './organisation-number.js';
 
 describe('organisation numbers', () => {
   it('accepts real numbers with or without the hyphen and refuses typos', () => {

@@ -41,9 +41,11 @@ export function planTierChange(
     );
   }
   if (last.validTo !== null && validFrom > last.validTo) {
-    throw new DomainError('CONFLICT', `the tier history ended ${last.validTo}; the change would leave a gap`, [
-      { path: '/validFrom', message: `must be on or before ${last.validTo}` },
-    ]);
+    throw new DomainError(
+      'CONFLICT',
+      `the tier history ended ${last.validTo}; the change would leave a gap`,
+      [{ path: '/validFrom', message: `must be on or before ${last.validTo}` }],
+    );
   }
   if (last.tier === tier) {
     throw new DomainError('CONFLICT', `the customer already has tier ${tier} from ${last.validFrom}`, [

@@ -3,7 +3,8 @@ export type Ore = number;
 
 /** Asserts that a value is a safe integer amount of öre. */
 export function assertOre(value: number, what = 'amount'): Ore {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be a whole number of öre, got ${value}`);
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`${what} must be a whole number of öre, got ${value}`);
   return value;
 }
 

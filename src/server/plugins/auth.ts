@@ -78,10 +78,22 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
       return sendProblem(reply, request, 403, 'FORBIDDEN', 'this route is not open to anyone');
     }
     if (!request.principal) {
-      return sendProblem(reply, request, 401, 'UNAUTHENTICATED', 'log in or send Authorization: Bearer <token>');
+      return sendProblem(
+        reply,
+        request,
+        401,
+        'UNAUTHENTICATED',
+        'log in or send Authorization: Bearer <token>',
+      );
     }
     if (!access.roles.includes(request.principal.role)) {
-      return sendProblem(reply, request, 403, 'FORBIDDEN', `this needs one of the roles ${access.roles.join(', ')}`);
+      return sendProblem(
+        reply,
+        request,
+        403,
+        'FORBIDDEN',
+        `this needs one of the roles ${access.roles.join(', ')}`,
+      );
     }
   });
 });

@@ -90,9 +90,14 @@ export function fieldErrors(validation: AjvError[], part: string): FieldError[] 
     let message: string;
     if (errs.some((e) => e.keyword === 'anyOf')) {
       const options = errs.flatMap((e) =>
-        e.keyword === 'type' ? [String(e.params.type)] : e.keyword === 'const' ? [JSON.stringify(e.params.allowedValue)] : [],
+        e.keyword === 'type'
+          ? [String(e.params.type)]
+          : e.keyword === 'const'
+            ? [JSON.stringify(e.params.allowedValue)]
+            : [],
       );
-      message = options.length > 0 ? `must be ${[...new Set(options)].join(' or ')}` : 'has a wrong type or value';
+      message =
+        options.length > 0 ? `must be ${[...new Set(options)].join(' or ')}` : 'has a wrong type or value';
     } else if (first.keyword === 'required') message = 'is required';
     else if (first.keyword === 'additionalProperties') message = 'is not a known field';
     else if (first.keyword === 'enum')
@@ -114,7 +119,11 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
     if (domain) {
       const status = STATUS_OF[domain.code];
       if (status >= 500) request.log.error({ err: error }, 'internal error');
-      else if (domain.code === 'FORBIDDEN' || domain.code === 'CSRF_FAILED' || domain.code === 'UNAUTHENTICATED')
+      else if (
+        domain.code === 'FORBIDDEN' ||
+        domain.code === 'CSRF_FAILED' ||
+        domain.code === 'UNAUTHENTICATED'
+      )
         request.log.warn({ code: domain.code, url: request.url }, 'access refused');
       return sendProblem(reply, request, status, domain.code, domain.message, domain.errors);
     }
@@ -136,12 +145,24 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
       return sendProblem(reply, request, 400, 'MALFORMED_REQUEST', 'the request could not be read');
     }
     if (error.statusCode === 429) {
-      return sendProblem(reply, request, 429, 'RATE_LIMITED', 'too many requests; wait a moment and try again');
+      return sendProblem(
+        reply,
+        request,
+        429,
+        'RATE_LIMITED',
+        'too many requests; wait a moment and try again',
+      );
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(reply, request, error.statusCode, 'BAD_REQUEST', error.message);
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(reply, request, 500, 'INTERNAL', `something went wrong; quote request id ${request.id}`);
+    return sendProblem(
+      reply,
+      request,
+      500,
+      'INTERNAL',
+      `something went wrong; quote request id ${request.id}`,
+    );
   });
 });

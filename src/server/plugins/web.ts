@@ -12,11 +12,22 @@ export async function registerWeb(app: FastifyInstance, webRoot: string | undefi
   const index = webRoot ? path.join(webRoot, 'index.html') : undefined;
   const hasWeb = index !== undefined && fs.existsSync(index);
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webRoot as string, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: webRoot as string,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb) {
-      return sendProblem(reply, request, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+      return sendProblem(
+        reply,
+        request,
+        404,
+        'NOT_FOUND',
+        `no route ${request.method} ${request.url.split('?')[0]}`,
+      );
     }
     return reply.type('text/html').sendFile('index.html');
   });

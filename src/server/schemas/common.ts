@@ -1,7 +1,10 @@
 import { Type, type TSchema } from 'typebox';
 
 /** E.164 phone numbers: the form 46elks and Twilio use, and how a caller is recognised. */
-export const Phone = Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$', description: 'E.164, e.g. +46701234567' });
+export const Phone = Type.String({
+  pattern: '^\\+[1-9][0-9]{6,14}$',
+  description: 'E.164, e.g. +46701234567',
+});
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const IsoDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' });
 export const Id = Type.String({ minLength: 1, maxLength: 64 });

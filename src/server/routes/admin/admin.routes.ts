@@ -41,15 +41,22 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
           { name: Name, role: RoleSchema, customerId: Type.Optional(Nullable(Id)) },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Intersect([ApiToken, Type.Object({ token: Type.String() })]), ...STANDARD_ERRORS },
+        response: {
+          201: Type.Intersect([ApiToken, Type.Object({ token: Type.String() })]),
+          ...STANDARD_ERRORS,
+        },
       },
     },
-    async (request, reply) => reply.code(201).send(await createApiToken(ctx, principalOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await createApiToken(ctx, principalOf(request), request.body)),
   );
 
   app.get(
     '/tokens',
-    { config: { access: ADMIN }, schema: { tags: ['admin'], response: { 200: Type.Array(ApiToken), ...STANDARD_ERRORS } } },
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['admin'], response: { 200: Type.Array(ApiToken), ...STANDARD_ERRORS } },
+    },
     async (request) => listApiTokens(ctx, principalOf(request)),
   );
 
@@ -57,7 +64,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     '/tokens/:id',
     {
       config: { access: ADMIN },
-      schema: { tags: ['admin'], summary: 'Revoke a token', params: IdParams, response: { 200: ApiToken, ...STANDARD_ERRORS } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke a token',
+        params: IdParams,
+        response: { 200: ApiToken, ...STANDARD_ERRORS },
+      },
     },
     async (request) => revokeApiToken(ctx, principalOf(request), request.params.id),
   );
@@ -87,7 +99,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   app.get(
     '/users',
-    { config: { access: ADMIN }, schema: { tags: ['admin'], response: { 200: Type.Array(User), ...STANDARD_ERRORS } } },
+    {
+      config: { access: ADMIN },
+      schema: { tags: ['admin'], response: { 200: Type.Array(User), ...STANDARD_ERRORS } },
+    },
     async (request) => listUsers(ctx, principalOf(request)),
   );
 };

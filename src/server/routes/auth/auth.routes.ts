@@ -30,7 +30,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         tags: ['auth'],
         summary: 'Log in; sets the session cookie and returns the CSRF token for later writes',
         body: Type.Object(
-          { email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 1000 }) },
+          {
+            email: Type.String({ minLength: 3, maxLength: 254 }),
+            password: Type.String({ minLength: 1, maxLength: 1000 }),
+          },
           { additionalProperties: false },
         ),
         response: {
@@ -64,9 +67,16 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
 
   app.post(
     '/auth/logout',
-    { config: { access: { roles: EVERYONE } }, schema: { tags: ['auth'], response: { 204: Type.Null({ description: "done, no body" }), ...STANDARD_ERRORS } } },
+    {
+      config: { access: { roles: EVERYONE } },
+      schema: {
+        tags: ['auth'],
+        response: { 204: Type.Null({ description: 'done, no body' }), ...STANDARD_ERRORS },
+      },
+    },
     async (request, reply) => {
-      if (!request.sessionId) return sendProblem(reply, request, 400, 'NO_SESSION', 'there is no browser session to end');
+      if (!request.sessionId)
+        return sendProblem(reply, request, 400, 'NO_SESSION', 'there is no browser session to end');
       await logout(ctx, principalOf(request), request.sessionId);
       reply.clearCookie(cookieName, { path: '/' });
       return reply.code(204).send(null);
@@ -75,7 +85,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
 
   app.get(
     '/auth/me',
-    { config: { access: { roles: EVERYONE } }, schema: { tags: ['auth'], response: { 200: Me, ...STANDARD_ERRORS } } },
+    {
+      config: { access: { roles: EVERYONE } },
+      schema: { tags: ['auth'], response: { 200: Me, ...STANDARD_ERRORS } },
+    },
     async (request) => {
       const p = principalOf(request);
       return { id: p.id, name: p.name, role: p.role, customerId: p.customerId, kind: p.kind };

@@ -49,7 +49,8 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         response: { 201: Type.Ref('Customer'), ...STANDARD_ERRORS },
       },
     },
-    async (request, reply) => reply.code(201).send(await createCustomer(ctx, principalOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await createCustomer(ctx, principalOf(request), request.body)),
   );
 
   app.get(
@@ -111,7 +112,9 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await changeCustomerTier(ctx, principalOf(request), request.params.id, request.body)),
+      reply
+        .code(201)
+        .send(await changeCustomerTier(ctx, principalOf(request), request.params.id, request.body)),
   );
 
   app.post(
@@ -147,7 +150,11 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     '/customers/:id/contacts/:contactId',
     {
       config: { access: EDIT_CONTACTS },
-      schema: { tags: ['customers'], params: CustomerContactParams, response: { 204: Type.Null({ description: "done, no body" }), ...STANDARD_ERRORS } },
+      schema: {
+        tags: ['customers'],
+        params: CustomerContactParams,
+        response: { 204: Type.Null({ description: 'done, no body' }), ...STANDARD_ERRORS },
+      },
     },
     async (request, reply) => {
       await removeContact(ctx, principalOf(request), request.params.id, request.params.contactId);
@@ -188,7 +195,11 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     '/servers/:id',
     {
       config: { access: READ },
-      schema: { tags: ['customers'], params: IdParams, response: { 200: Type.Ref('Server'), ...STANDARD_ERRORS } },
+      schema: {
+        tags: ['customers'],
+        params: IdParams,
+        response: { 200: Type.Ref('Server'), ...STANDARD_ERRORS },
+      },
     },
     async (request) => getServer(ctx, principalOf(request), request.params.id),
   );
@@ -206,14 +217,20 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await addAppOncallContact(ctx, principalOf(request), request.params.id, request.body)),
+      reply
+        .code(201)
+        .send(await addAppOncallContact(ctx, principalOf(request), request.params.id, request.body)),
   );
 
   app.delete(
     '/customers/:id/app-oncall/:contactId',
     {
       config: { access: EDIT_APP_ONCALL },
-      schema: { tags: ['customers'], params: CustomerContactParams, response: { 204: Type.Null({ description: "done, no body" }), ...STANDARD_ERRORS } },
+      schema: {
+        tags: ['customers'],
+        params: CustomerContactParams,
+        response: { 204: Type.Null({ description: 'done, no body' }), ...STANDARD_ERRORS },
+      },
     },
     async (request, reply) => {
       await removeAppOncallContact(ctx, principalOf(request), request.params.id, request.params.contactId);

@@ -49,11 +49,18 @@ export const UpdateCustomerBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const TierChangeBody = Type.Object({ tier: TierSchema, validFrom: IsoDate }, { additionalProperties: false });
+export const TierChangeBody = Type.Object(
+  { tier: TierSchema, validFrom: IsoDate },
+  { additionalProperties: false },
+);
 
 export const AppOnCallBody = AppOnCallInput;
 
-const TierPeriod = Type.Object({ tier: TierSchema, validFrom: Type.String(), validTo: Nullable(Type.String()) });
+const TierPeriod = Type.Object({
+  tier: TierSchema,
+  validFrom: Type.String(),
+  validTo: Nullable(Type.String()),
+});
 
 const AppOnCall = Type.Object({
   id: Type.String(),

@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../../app/app-context.js';
-import { createEngineer, getEngineer, listEngineers, updateEngineer } from '../../../app/engineers/engineers.js';
+import {
+  createEngineer,
+  getEngineer,
+  listEngineers,
+  updateEngineer,
+} from '../../../app/engineers/engineers.js';
 import { principalOf } from '../../plugins/auth.js';
 import { STAFF } from '../../route-access.js';
 import { Email, IdParams, Name, Phone, STANDARD_ERRORS } from '../../schemas/common.js';
@@ -61,14 +66,18 @@ export const engineersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         response: { 201: Type.Ref('Engineer'), ...STANDARD_ERRORS },
       },
     },
-    async (request, reply) => reply.code(201).send(await createEngineer(ctx, principalOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await createEngineer(ctx, principalOf(request), request.body)),
   );
 
   app.get(
     '/engineers',
     {
       config: { access: { roles: STAFF } },
-      schema: { tags: ['engineers'], response: { 200: Type.Array(Type.Ref('Engineer')), ...STANDARD_ERRORS } },
+      schema: {
+        tags: ['engineers'],
+        response: { 200: Type.Array(Type.Ref('Engineer')), ...STANDARD_ERRORS },
+      },
     },
     async (request) => listEngineers(ctx, principalOf(request)),
   );
@@ -77,7 +86,11 @@ export const engineersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     '/engineers/:id',
     {
       config: { access: { roles: STAFF } },
-      schema: { tags: ['engineers'], params: IdParams, response: { 200: Type.Ref('Engineer'), ...STANDARD_ERRORS } },
+      schema: {
+        tags: ['engineers'],
+        params: IdParams,
+        response: { 200: Type.Ref('Engineer'), ...STANDARD_ERRORS },
+      },
     },
     async (request) => getEngineer(ctx, principalOf(request), request.params.id),
   );
