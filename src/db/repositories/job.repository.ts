@@ -42,8 +42,10 @@ export async function enqueueJob(db: DbOrTrx, job: NewJob, nowMs: number): Promi
 
 /**
  * Claims up to `limit` jobs that are due, or whose previous claimer's lease ran out (it crashed), for
- * `workerId` until now + leaseMs. On PostgreSQL the rows are locked FOR UPDATE SKIP LOCKED so two nodes
- * never claim the same job; SQLite has one writer at a time, so the transaction alone is enough.
+ * `workerId` until now + leaseMs. One UPDATE … WHERE id IN (SELECT …) statement: on PostgreSQL the
+ * inner SELECT locks its rows FOR UPDATE SKIP LOCKED, so two nodes never claim the same job; on SQLite a
+ * write statement takes the write lock before it reads, so concurrent claimers queue (busy_timeout)
+ * instead of racing.
  */
 export async function claimDueJobs(
   db: Db,
@@ -52,35 +54,33 @@ export async function claimDueJobs(
 ): Promise<JobRow[]> {
   const now = toDbInstant(opts.nowMs);
   const leaseUntil = toDbInstant(opts.nowMs + opts.leaseMs);
-  return db.transaction().execute(async (trx) => {
-    let select = trx
-      .selectFrom('jobs')
-      .select('id')
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('due_at', '<=', now)]),
-          eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
-        ]),
-      )
-      .orderBy('due_at')
-      .limit(opts.limit);
-    if (opts.kinds) select = select.where('kind', 'in', opts.kinds);
-    if (kind === 'postgres') select = select.forUpdate().skipLocked();
-    const ids = (await select.execute()).map((r) => r.id);
-    if (ids.length === 0) return [];
-    return trx
-      .updateTable('jobs')
-      .set((eb) => ({
-        status: 'running',
-        lease_until: leaseUntil,
-        locked_by: opts.workerId,
-        attempts: eb('attempts', '+', 1),
-        updated_at: now,
-      }))
-      .where('id', 'in', ids)
-      .returningAll()
-      .execute();
-  });
+  return db
+    .updateTable('jobs')
+    .set((eb) => ({
+      status: 'running',
+      lease_until: leaseUntil,
+      locked_by: opts.workerId,
+      attempts: eb('attempts', '+', 1),
+      updated_at: now,
+    }))
+    .where('id', 'in', (eb) => {
+      let due = eb
+        .selectFrom('jobs')
+        .select('id')
+        .where((w) =>
+          w.or([
+            w.and([w('status', '=', 'pending'), w('due_at', '<=', now)]),
+            w.and([w('status', '=', 'running'), w('lease_until', '<', now)]),
+          ]),
+        )
+        .orderBy('due_at')
+        .limit(opts.limit);
+      if (opts.kinds) due = due.where('kind', 'in', opts.kinds);
+      if (kind === 'postgres') due = due.forUpdate().skipLocked();
+      return due;
+    })
+    .returningAll()
+    .execute();
 }
 
 /** Marks a claimed job done, only if this worker still holds it (a stale worker cannot overwrite). */

@@ -144,7 +144,8 @@ export function createCalendar(options: CalendarOptions = {}): Calendar {
     }
     return ms;
   };
-  const officeMinutes = [officeStart.hour * 60 + officeStart.minute, officeEnd.hour * 60 + officeEnd.minute];
+  const officeStartOffsetMs = (officeStart.hour * 60 + officeStart.minute) * MS_PER_MINUTE;
+  const officeEndOffsetMs = (officeEnd.hour * 60 + officeEnd.minute) * MS_PER_MINUTE;
 
   const days = new Map<number, Day>();
   const dayAt = (epochDay: number): Day => {
@@ -160,7 +161,6 @@ export function createCalendar(options: CalendarOptions = {}): Calendar {
     // A day of exactly 24 hours has one offset throughout (Stockholm changes its clocks at most once
     // a day), so its office boundaries are plain arithmetic; only the DST days ask Temporal again.
     const plainDay = endMs - startMs === MS_PER_DAY;
-    const [startMinute = 0, endMinute = 0] = officeMinutes;
     const day: Day = {
       epochDay,
       date: localDateOfEpochDay(epochDay),
@@ -171,10 +171,10 @@ export function createCalendar(options: CalendarOptions = {}): Calendar {
       officeDay: kind === 'office',
       startMs,
       officeStartMs: plainDay
-        ? startMs + startMinute * MS_PER_MINUTE
+        ? startMs + officeStartOffsetMs
         : wallClockMs(epochDay, officeStart.hour, officeStart.minute),
       officeEndMs: plainDay
-        ? startMs + endMinute * MS_PER_MINUTE
+        ? startMs + officeEndOffsetMs
         : wallClockMs(epochDay, officeEnd.hour, officeEnd.minute),
       endMs,
     };
@@ -203,7 +203,7 @@ export function createCalendar(options: CalendarOptions = {}): Calendar {
     officeHours: { start: officeHours.start, end: officeHours.end },
     classifyDate: (date) => {
       const { date: d, dayOfWeek, kind, holidayNames, weekendOrHoliday, officeDay } = dayOfText(date);
-      return { date: d, dayOfWeek, kind, holidayNames, weekendOrHoliday, officeDay };
+      return { date: d, dayOfWeek, kind, holidayNames: [...holidayNames], weekendOrHoliday, officeDay };
     },
     dayBoundaries: (date) => {
       const { startMs, officeStartMs, officeEndMs, endMs } = dayOfText(date);

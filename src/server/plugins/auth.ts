@@ -42,7 +42,8 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
   app.decorateRequest('sessionId', null);
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return;
+    // The browsable docs (/api/docs) are static and public; every /api/v1 route declares its access.
+    if (!request.url.startsWith('/api/v1/')) return;
     const access = request.routeOptions.config.access;
     const token = bearerToken(request);
     if (token) {

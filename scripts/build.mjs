@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Builds the server (tsc → dist/src) and the web app (vite → dist/web).
+// With --if-stale it does nothing when dist is newer than every source file, so `npm start` is quick
+// on the second run and still works straight after `npm ci` on a fresh clone.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const stamp = path.join(root, 'dist', '.build-stamp');
+const sources = [
+  'src',
+  'web/src',
+  'web/index.html',
+  'web/vite.config.ts',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+];
+
+function newestMtime(p) {
+  const full = path.join(root, p);
+  if (!fs.existsSync(full)) return 0;
+  const stat = fs.statSync(full);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(full)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  return newest;
+}
+
+if (process.argv.includes('--if-stale') && fs.existsSync(stamp)) {
+  const built = fs.statSync(stamp).mtimeMs;
+  if (sources.every((s) => newestMtime(s) <= built)) process.exit(0);
+}
+
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+console.error('building server (tsc)…');
+fs.rmSync(path.join(root, 'dist', 'src'), { recursive: true, force: true });
+execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+console.error('building web app (vite)…');
+execFileSync(bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+fs.writeFileSync(stamp, new Date().toISOString());
