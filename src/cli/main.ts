@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { startServer } from '../server/main.js';
 import { reportError, withRuntime } from './cli-runtime.js';
+import { priceCommand } from './commands/price.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { userCommand } from './commands/user.command.js';
 
@@ -24,6 +25,7 @@ program
   });
 
 program.addCommand(tokenCommand());
+program.addCommand(priceCommand());
 program.addCommand(userCommand());
 
 program.parseAsync(process.argv).catch(reportError);

@@ -15,6 +15,7 @@ import { adminRoutes } from './routes/admin/admin.routes.js';
 import { authRoutes } from './routes/auth/auth.routes.js';
 import { customersRoutes } from './routes/customers/customers.routes.js';
 import { engineersRoutes } from './routes/engineers/engineers.routes.js';
+import { pricingRoutes } from './routes/pricing/pricing.routes.js';
 import { systemRoutes } from './routes/system/system.routes.js';
 import { Problem } from './schemas/common.js';
 import { buildValidator } from './validation.js';
@@ -89,6 +90,7 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
       await api.register(adminRoutes, { ctx });
       await api.register(customersRoutes, { ctx });
       await api.register(engineersRoutes, { ctx });
+      await api.register(pricingRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -1,0 +1,46 @@
+import type { DbOrTrx } from '../../db/database.js';
+import {
+  listClosedDays,
+  listTariffs,
+  type TariffWithPrices,
+} from '../../db/repositories/tariff.repository.js';
+import { createCalendar, type Calendar } from '../../domain/calendar/calendar.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import { TIERS, type Tier } from '../../domain/shared/tier.js';
+import type { Tariff, TierPrices } from '../../domain/tariff/tariff.js';
+
+/** The configured tariff versions and calendar (with extra closed days) that prices are computed by. */
+export interface PricingRules {
+  tariffs: Tariff[];
+  calendar: Calendar;
+}
+
+function toTariff(row: TariffWithPrices): Tariff {
+  const tiers = {} as Record<Tier, TierPrices>;
+  for (const tier of TIERS) {
+    const p = row.prices.find((x) => x.tier === tier);
+    if (!p) throw new DomainError('INTERNAL', `tariff ${row.name} has no prices for tier ${tier}`);
+    tiers[tier] = {
+      monthlyFeeOre: p.monthly_fee_ore,
+      startFeeOre: p.start_fee_ore,
+      hourlyRateOre: p.hourly_rate_ore,
+    };
+  }
+  return {
+    validFrom: row.valid_from,
+    validTo: row.valid_to,
+    tiers,
+    includedMinutes: row.included_minutes,
+    weekendFactorPercent: row.weekend_factor_percent,
+    onAccountRateOre: row.on_account_rate_ore,
+  };
+}
+
+/** Loads the pricing configuration from the database. */
+export async function loadPricingRules(db: DbOrTrx): Promise<PricingRules> {
+  const [tariffRows, closedDays] = await Promise.all([listTariffs(db), listClosedDays(db)]);
+  return {
+    tariffs: tariffRows.map(toTariff),
+    calendar: createCalendar({ extraClosedDays: closedDays.map((d) => ({ date: d.date, name: d.name })) }),
+  };
+}
