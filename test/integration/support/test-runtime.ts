@@ -24,7 +24,12 @@ export const PG_URL = process.env.BALLOU_TEST_PG_URL;
 if (process.env.BALLOU_TEST_REQUIRE_PG === '1' && !PG_URL) {
   throw new Error('BALLOU_TEST_REQUIRE_PG=1 but BALLOU_TEST_PG_URL is not set');
 }
-export const DIALECTS: Dialect[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+const ALL: Dialect[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+/** BALLOU_TEST_DIALECTS=postgres narrows a run to one engine (.ci/run runs the suite once per engine). */
+export const DIALECTS: Dialect[] = process.env.BALLOU_TEST_DIALECTS
+  ? ALL.filter((d) => process.env.BALLOU_TEST_DIALECTS?.split(',').includes(d))
+  : ALL;
+if (DIALECTS.length === 0) throw new Error(`BALLOU_TEST_DIALECTS=${process.env.BALLOU_TEST_DIALECTS} selects no available engine`);
 
 export const SYSTEM: Principal = {
   kind: 'system',
