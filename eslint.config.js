@@ -4,7 +4,14 @@ import tseslint from 'typescript-eslint';
 
 // Import zones (docs/ARCHITECTURE.md): domain ← app ← {server, cli}; db and integrations only from app
 // (and the composition roots). The domain imports nothing outside src/domain, no Node built-ins with I/O.
-const outsideDomain = ['**/app/**', '**/db/**', '**/server/**', '**/cli/**', '**/integrations/**', '**/config/**'];
+const outsideDomain = [
+  '**/app/**',
+  '**/db/**',
+  '**/server/**',
+  '**/cli/**',
+  '**/integrations/**',
+  '**/config/**',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'web/dist/**'] },
@@ -28,7 +35,20 @@ export default tseslint.config(
           patterns: [
             { group: outsideDomain, message: 'The domain is pure: it imports nothing outside src/domain.' },
             {
-              group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process', 'kysely', 'pg', 'better-sqlite3', 'fastify', 'pino'],
+              group: [
+                'node:*',
+                'fs',
+                'path',
+                'http',
+                'https',
+                'net',
+                'child_process',
+                'kysely',
+                'pg',
+                'better-sqlite3',
+                'fastify',
+                'pino',
+              ],
               message: 'The domain does no I/O.',
             },
           ],
@@ -40,9 +60,15 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Pass `now` in.' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Pass `now` in.',
+        },
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass `now` in.' },
-        { selector: "MemberExpression[object.name='Temporal'][property.name='Now']", message: 'Pass `now` in.' },
+        {
+          selector: "MemberExpression[object.name='Temporal'][property.name='Now']",
+          message: 'Pass `now` in.',
+        },
       ],
     },
   },
@@ -51,7 +77,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/server/**', '**/cli/**'], message: 'Use cases do not know their callers.' }] },
+        {
+          patterns: [
+            { group: ['**/server/**', '**/cli/**'], message: 'Use cases do not know their callers.' },
+          ],
+        },
       ],
     },
   },
@@ -60,7 +90,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/app/**', '**/server/**', '**/cli/**'], message: 'Edges do not import use cases.' }] },
+        {
+          patterns: [
+            { group: ['**/app/**', '**/server/**', '**/cli/**'], message: 'Edges do not import use cases.' },
+          ],
+        },
       ],
     },
   },
@@ -69,7 +103,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../**', '!../migration-helpers.js'], message: 'Migrations are frozen: they import nothing from the app.' }] },
+        {
+          patterns: [
+            {
+              group: ['../**', '!../migration-helpers.js'],
+              message: 'Migrations are frozen: they import nothing from the app.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -29,7 +29,8 @@ const ALL: Dialect[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 export const DIALECTS: Dialect[] = process.env.BALLOU_TEST_DIALECTS
   ? ALL.filter((d) => process.env.BALLOU_TEST_DIALECTS?.split(',').includes(d))
   : ALL;
-if (DIALECTS.length === 0) throw new Error(`BALLOU_TEST_DIALECTS=${process.env.BALLOU_TEST_DIALECTS} selects no available engine`);
+if (DIALECTS.length === 0)
+  throw new Error(`BALLOU_TEST_DIALECTS=${process.env.BALLOU_TEST_DIALECTS} selects no available engine`);
 
 export const SYSTEM: Principal = {
   kind: 'system',
