@@ -10,6 +10,16 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts'],
           environment: 'node',
+          env: { TZ: 'UTC' },
+        },
+      },
+      {
+        // The domain never reads the host's zone: run its tests again under a zone with its own DST rules.
+        test: {
+          name: 'unit-sao-paulo',
+          include: ['src/domain/**/*.test.ts'],
+          environment: 'node',
+          env: { TZ: 'America/Sao_Paulo' },
         },
       },
       {
