@@ -11,7 +11,12 @@ import type { Principal } from '../../domain/shared/roles.js';
 import type { Tier } from '../../domain/shared/tier.js';
 import { auditActor, requireRole } from '../access.js';
 import type { AppContext } from '../app-context.js';
-import { checkCustomerFields } from './customer-input.js';
+import {
+  addressColumns,
+  checkCustomerFields,
+  normaliseVatNumber,
+  type AddressInput,
+} from './customer-input.js';
 import { loadCustomerView, type CustomerView } from './customer-view.js';
 
 export interface CreateCustomerInput {
@@ -21,7 +26,7 @@ export interface CreateCustomerInput {
   tier: Tier;
   agreementStart: string;
   agreementEnd?: string | null;
-  address?: { street?: string; postalCode?: string; city?: string; country?: string } | null;
+  address?: AddressInput | null;
   invoiceEmail?: string | null;
   appOnCall?: { name: string; phone?: string | null; email?: string | null } | null;
 }
@@ -47,11 +52,8 @@ export async function createCustomer(
       id,
       name: input.name.trim(),
       org_number: orgNumber as string,
-      vat_number: input.vatNumber?.replace(/\s/g, '').toUpperCase() || null,
-      address_street: input.address?.street ?? null,
-      address_postal_code: input.address?.postalCode ?? null,
-      address_city: input.address?.city ?? null,
-      address_country: input.address?.country ?? null,
+      vat_number: normaliseVatNumber(input.vatNumber),
+      ...addressColumns(input.address),
       invoice_email: input.invoiceEmail ?? null,
       agreement_start: input.agreementStart,
       agreement_end: input.agreementEnd ?? null,

@@ -49,3 +49,30 @@ export function checkCustomerFields(input: {
   }
   return orgNumber === undefined ? {} : { orgNumber };
 }
+
+export interface AddressInput {
+  street?: string;
+  postalCode?: string;
+  city?: string;
+  country?: string;
+}
+
+/** The address columns of a customer row (all null when the address is removed). */
+export function addressColumns(address: AddressInput | null | undefined): {
+  address_street: string | null;
+  address_postal_code: string | null;
+  address_city: string | null;
+  address_country: string | null;
+} {
+  return {
+    address_street: address?.street ?? null,
+    address_postal_code: address?.postalCode ?? null,
+    address_city: address?.city ?? null,
+    address_country: address?.country ?? null,
+  };
+}
+
+/** A VAT number as stored: no spaces, upper case; null when empty. */
+export function normaliseVatNumber(vat: string | null | undefined): string | null {
+  return vat?.replace(/\s/g, '').toUpperCase() || null;
+}

@@ -9,7 +9,12 @@ import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Principal } from '../../domain/shared/roles.js';
 import { auditActor, requireRole } from '../access.js';
 import type { AppContext } from '../app-context.js';
-import { checkCustomerFields } from './customer-input.js';
+import {
+  addressColumns,
+  checkCustomerFields,
+  normaliseVatNumber,
+  type AddressInput,
+} from './customer-input.js';
 import { loadCustomerView, type CustomerView } from './customer-view.js';
 
 export interface UpdateCustomerInput {
@@ -18,7 +23,7 @@ export interface UpdateCustomerInput {
   vatNumber?: string | null;
   agreementStart?: string;
   agreementEnd?: string | null;
-  address?: { street?: string; postalCode?: string; city?: string; country?: string } | null;
+  address?: AddressInput | null;
   invoiceEmail?: string | null;
 }
 
@@ -48,19 +53,10 @@ export async function updateCustomer(
     await updateCustomerRow(trx, id, {
       ...(input.name !== undefined ? { name: input.name.trim() } : {}),
       ...(orgNumber ? { org_number: orgNumber } : {}),
-      ...(input.vatNumber !== undefined
-        ? { vat_number: input.vatNumber?.replace(/\s/g, '').toUpperCase() || null }
-        : {}),
+      ...(input.vatNumber !== undefined ? { vat_number: normaliseVatNumber(input.vatNumber) } : {}),
       ...(input.agreementStart !== undefined ? { agreement_start: input.agreementStart } : {}),
       ...(input.agreementEnd !== undefined ? { agreement_end: input.agreementEnd } : {}),
-      ...(input.address !== undefined
-        ? {
-            address_street: input.address?.street ?? null,
-            address_postal_code: input.address?.postalCode ?? null,
-            address_city: input.address?.city ?? null,
-            address_country: input.address?.country ?? null,
-          }
-        : {}),
+      ...(input.address !== undefined ? addressColumns(input.address) : {}),
       ...(input.invoiceEmail !== undefined ? { invoice_email: input.invoiceEmail } : {}),
       updated_at: toDbInstant(nowMs),
     });

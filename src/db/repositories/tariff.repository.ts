@@ -1,15 +1,8 @@
+import type { Selectable } from 'kysely';
 import type { DbOrTrx } from '../database.js';
+import type { TariffTierPricesTable, TariffsTable } from '../tables/billing.table.js';
 
-export interface TariffWithPrices {
-  id: string;
-  name: string;
-  valid_from: string;
-  valid_to: string | null;
-  included_minutes: number;
-  weekend_factor_percent: number;
-  on_account_rate_ore: number;
-  prices: Array<{ tier: string; monthly_fee_ore: number; start_fee_ore: number; hourly_rate_ore: number }>;
-}
+export type TariffWithPrices = Selectable<TariffsTable> & { prices: Selectable<TariffTierPricesTable>[] };
 
 /** Every tariff version with its per-tier prices, oldest first. */
 export async function listTariffs(db: DbOrTrx): Promise<TariffWithPrices[]> {
