@@ -37,6 +37,7 @@ import type {
   OverridesTable,
   RotationMembersTable,
   RotationsTable,
+  ShiftSwapsTable,
   UnavailabilityTable,
 } from './tables/roster.table.js';
 
@@ -64,6 +65,7 @@ export interface Database {
   rotation_members: RotationMembersTable;
   overrides: OverridesTable;
   unavailability: UnavailabilityTable;
+  shift_swaps: ShiftSwapsTable;
   sla_policies: SlaPoliciesTable;
   tariffs: TariffsTable;
   tariff_tier_prices: TariffTierPricesTable;

@@ -23,6 +23,8 @@ export interface EngineerView {
   manager: boolean;
   active: boolean;
   notifyChannel: NotifyChannel;
+  /** When deliveries to the phone started failing; null while it works. A failing phone is a roster gap. */
+  phoneFailingSince: string | null;
   createdAt: string;
 }
 
@@ -35,6 +37,7 @@ export function toEngineerView(row: EngineerRow): EngineerView {
     manager: fromDbBool(row.is_manager),
     active: fromDbBool(row.active),
     notifyChannel: row.notify_channel as NotifyChannel,
+    phoneFailingSince: row.phone_failing_since,
     createdAt: row.created_at,
   };
 }
@@ -64,6 +67,7 @@ export async function createEngineer(
       is_manager: toDbBool(input.manager ?? false),
       active: 1,
       notify_channel: input.notifyChannel ?? 'sms',
+      phone_failing_since: null,
       created_at: toDbInstant(nowMs),
     };
     await insertEngineer(trx, row);
@@ -118,7 +122,9 @@ export async function updateEngineer(
       throw duplicateEmail(email);
     await updateEngineerRow(trx, id, {
       ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-      ...(input.phone !== undefined ? { phone: input.phone } : {}),
+      ...(input.phone !== undefined && input.phone !== before.phone
+        ? { phone: input.phone, phone_failing_since: null }
+        : {}),
       ...(email !== undefined ? { email } : {}),
       ...(input.manager !== undefined ? { is_manager: toDbBool(input.manager) } : {}),
       ...(input.active !== undefined ? { active: toDbBool(input.active) } : {}),

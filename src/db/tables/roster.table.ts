@@ -8,6 +8,7 @@ export interface EngineersTable {
   is_manager: number;
   active: number;
   notify_channel: string;
+  phone_failing_since: string | null;
   created_at: string;
 }
 export type EngineerRow = Selectable<EngineersTable>;
@@ -23,6 +24,8 @@ export interface RotationsTable {
   created_at: string;
 }
 
+export type RotationRow = Selectable<RotationsTable>;
+
 export interface RotationMembersTable {
   rotation_id: string;
   position: number;
@@ -36,8 +39,10 @@ export interface OverridesTable {
   start_at: string;
   end_at: string;
   reason: string | null;
+  created_by: string | null;
   created_at: string;
 }
+export type OverrideRow = Selectable<OverridesTable>;
 
 export interface UnavailabilityTable {
   id: string;
@@ -47,3 +52,19 @@ export interface UnavailabilityTable {
   note: string | null;
   created_at: string;
 }
+export type UnavailabilityRow = Selectable<UnavailabilityTable>;
+
+export interface ShiftSwapsTable {
+  id: string;
+  role: string;
+  start_at: string;
+  end_at: string;
+  offered_by: string;
+  taken_by: string | null;
+  status: 'offered' | 'taken' | 'cancelled';
+  override_id: string | null;
+  note: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export type ShiftSwapRow = Selectable<ShiftSwapsTable>;

@@ -9,7 +9,7 @@ import {
 } from '../../../app/engineers/engineers.js';
 import { principalOf } from '../../plugins/auth.js';
 import { STAFF } from '../../route-access.js';
-import { Email, IdParams, Name, Phone, STANDARD_ERRORS } from '../../schemas/common.js';
+import { Email, IdParams, Name, Nullable, Phone, STANDARD_ERRORS } from '../../schemas/common.js';
 
 const NotifyChannel = Type.Enum(['sms', 'email'], { description: 'how shift reminders reach the engineer' });
 
@@ -22,6 +22,7 @@ const Engineer = Type.Object(
     manager: Type.Boolean(),
     active: Type.Boolean(),
     notifyChannel: NotifyChannel,
+    phoneFailingSince: Nullable(Type.String()),
     createdAt: Type.String(),
   },
   { $id: 'Engineer' },

@@ -1,0 +1,183 @@
+import type { DbOrTrx } from '../database.js';
+import type { OverrideRow, RotationRow, ShiftSwapRow, UnavailabilityRow } from '../tables/roster.table.js';
+
+export type RotationWithMembers = RotationRow & { engineer_ids: string[] };
+
+export async function insertRotation(db: DbOrTrx, row: RotationRow, engineerIds: string[]): Promise<void> {
+  await db.insertInto('rotations').values(row).execute();
+  await replaceRotationMembers(db, row.id, engineerIds);
+}
+
+export async function replaceRotationMembers(
+  db: DbOrTrx,
+  rotationId: string,
+  engineerIds: string[],
+): Promise<void> {
+  await db.deleteFrom('rotation_members').where('rotation_id', '=', rotationId).execute();
+  if (engineerIds.length === 0) return;
+  await db
+    .insertInto('rotation_members')
+    .values(engineerIds.map((engineer_id, position) => ({ rotation_id: rotationId, position, engineer_id })))
+    .execute();
+}
+
+/** All rotations with their ordered members, oldest first. */
+export async function listRotations(db: DbOrTrx): Promise<RotationWithMembers[]> {
+  const rotations = await db.selectFrom('rotations').selectAll().orderBy('start_at').orderBy('id').execute();
+  const members = await db
+    .selectFrom('rotation_members')
+    .selectAll()
+    .orderBy('rotation_id')
+    .orderBy('position')
+    .execute();
+  return rotations.map((r) => ({
+    ...r,
+    engineer_ids: members.filter((m) => m.rotation_id === r.id).map((m) => m.engineer_id),
+  }));
+}
+
+export async function findRotation(db: DbOrTrx, id: string): Promise<RotationWithMembers | undefined> {
+  const row = await db.selectFrom('rotations').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const members = await db
+    .selectFrom('rotation_members')
+    .selectAll()
+    .where('rotation_id', '=', id)
+    .orderBy('position')
+    .execute();
+  return { ...row, engineer_ids: members.map((m) => m.engineer_id) };
+}
+
+export async function updateRotationRow(
+  db: DbOrTrx,
+  id: string,
+  changes: Partial<Omit<RotationRow, 'id' | 'created_at'>>,
+): Promise<void> {
+  await db.updateTable('rotations').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteRotation(db: DbOrTrx, id: string): Promise<void> {
+  await db.deleteFrom('rotations').where('id', '=', id).execute();
+}
+
+export async function insertOverride(db: DbOrTrx, row: OverrideRow): Promise<void> {
+  await db.insertInto('overrides').values(row).execute();
+}
+
+/** Overrides that intersect [from, to) (ISO UTC text), oldest first; all of them without a range. */
+export async function listOverrides(
+  db: DbOrTrx,
+  range?: { from: string; to: string },
+): Promise<OverrideRow[]> {
+  let q = db.selectFrom('overrides').selectAll().orderBy('created_at').orderBy('id');
+  if (range) q = q.where('start_at', '<', range.to).where('end_at', '>', range.from);
+  return q.execute();
+}
+
+export async function findOverride(db: DbOrTrx, id: string): Promise<OverrideRow | undefined> {
+  return db.selectFrom('overrides').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateOverrideRow(
+  db: DbOrTrx,
+  id: string,
+  changes: Partial<Omit<OverrideRow, 'id' | 'created_at'>>,
+): Promise<void> {
+  await db.updateTable('overrides').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteOverride(db: DbOrTrx, id: string): Promise<void> {
+  await db.deleteFrom('overrides').where('id', '=', id).execute();
+}
+
+export async function insertUnavailability(db: DbOrTrx, row: UnavailabilityRow): Promise<void> {
+  await db.insertInto('unavailability').values(row).execute();
+}
+
+export async function listUnavailability(
+  db: DbOrTrx,
+  range?: { from: string; to: string },
+): Promise<UnavailabilityRow[]> {
+  let q = db.selectFrom('unavailability').selectAll().orderBy('start_at').orderBy('id');
+  if (range) q = q.where('start_at', '<', range.to).where('end_at', '>', range.from);
+  return q.execute();
+}
+
+export async function findUnavailability(db: DbOrTrx, id: string): Promise<UnavailabilityRow | undefined> {
+  return db.selectFrom('unavailability').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function deleteUnavailability(db: DbOrTrx, id: string): Promise<void> {
+  await db.deleteFrom('unavailability').where('id', '=', id).execute();
+}
+
+export async function insertFeedToken(
+  db: DbOrTrx,
+  row: { id: string; engineer_id: string | null; token_hash: string; created_at: string },
+): Promise<void> {
+  await db
+    .insertInto('calendar_feed_tokens')
+    .values({ ...row, revoked_at: null })
+    .execute();
+}
+
+export async function findFeedTokenByHash(
+  db: DbOrTrx,
+  tokenHash: string,
+): Promise<{ id: string; engineer_id: string | null; revoked_at: string | null } | undefined> {
+  return db
+    .selectFrom('calendar_feed_tokens')
+    .select(['id', 'engineer_id', 'revoked_at'])
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+export async function listFeedTokens(
+  db: DbOrTrx,
+): Promise<Array<{ id: string; engineer_id: string | null; created_at: string; revoked_at: string | null }>> {
+  return db
+    .selectFrom('calendar_feed_tokens')
+    .select(['id', 'engineer_id', 'created_at', 'revoked_at'])
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function revokeFeedToken(db: DbOrTrx, id: string, at: string): Promise<number> {
+  const res = await db
+    .updateTable('calendar_feed_tokens')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+export async function insertSwap(db: DbOrTrx, row: ShiftSwapRow): Promise<void> {
+  await db.insertInto('shift_swaps').values(row).execute();
+}
+
+export async function findSwap(db: DbOrTrx, id: string): Promise<ShiftSwapRow | undefined> {
+  return db.selectFrom('shift_swaps').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listSwaps(db: DbOrTrx, status?: ShiftSwapRow['status']): Promise<ShiftSwapRow[]> {
+  let q = db.selectFrom('shift_swaps').selectAll().orderBy('start_at').orderBy('id');
+  if (status) q = q.where('status', '=', status);
+  return q.execute();
+}
+
+/** Moves a swap from one status to another only if it is still in `from` (two takers cannot both win). */
+export async function transitionSwap(
+  db: DbOrTrx,
+  id: string,
+  from: ShiftSwapRow['status'],
+  changes: Partial<Omit<ShiftSwapRow, 'id' | 'created_at'>>,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('shift_swaps')
+    .set(changes)
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
