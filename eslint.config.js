@@ -86,6 +86,22 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/server/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/db/**', '**/integrations/**'],
+              message: 'Routes and commands go through use cases in src/app.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/db/**/*.ts', 'src/integrations/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -13,6 +13,8 @@ export interface Config {
   databaseKind: 'sqlite' | 'postgres';
   demoData: boolean;
   logLevel: string;
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed (Fastify trustProxy); none by default. */
+  trustProxy: string[];
   /** Send cookies with Secure (and the __Host- prefix). Off only for plain-HTTP development on a LAN. */
   cookieSecure: boolean;
   sessionIdleMinutes: number;
@@ -89,9 +91,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     databaseKind,
     demoData: bool(env, 'BALLOU_DEMO_DATA', true),
     logLevel: str(env, 'BALLOU_LOG_LEVEL', 'info'),
+    trustProxy: str(env, 'BALLOU_TRUST_PROXY', '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
     cookieSecure: bool(env, 'BALLOU_COOKIE_SECURE', true),
-    sessionIdleMinutes: int(env, 'BALLOU_SESSION_IDLE_MINUTES', 60, 1),
-    sessionAbsoluteHours: int(env, 'BALLOU_SESSION_ABSOLUTE_HOURS', 14, 1),
+    // ASVS 3.3.2 (L2): re-authentication after 30 minutes idle or 12 hours.
+    sessionIdleMinutes: int(env, 'BALLOU_SESSION_IDLE_MINUTES', 30, 1),
+    sessionAbsoluteHours: int(env, 'BALLOU_SESSION_ABSOLUTE_HOURS', 12, 1),
     bodyLimitBytes: int(env, 'BALLOU_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     loginRateLimitPerMinute: int(env, 'BALLOU_LOGIN_RATE_LIMIT', 10, 1),
     escalateSecondaryAfterSeconds: int(env, 'BALLOU_ESCALATE_SECONDARY_AFTER', 300, 1),

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -33,7 +32,9 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    trustProxy: false,
+    // Behind a reverse proxy, the client address (rate limits, logs) comes from X-Forwarded-For only
+    // when the proxy is listed in BALLOU_TRUST_PROXY.
+    trustProxy: ctx.config.trustProxy.length > 0 ? ctx.config.trustProxy : false,
     routerOptions: { ignoreTrailingSlash: true },
     schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -52,7 +53,6 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
     },
   });
   await app.register(rateLimit, { global: false });
-  await app.register(formbody, { bodyLimit: ctx.config.bodyLimitBytes });
   await app.register(authPlugin, { ctx });
   app.addSchema(Problem);
 

@@ -22,8 +22,8 @@ export async function startServer(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const runtime = await bootstrap(config, logger);
   if (runtime.demo) {
-    // Shown once on the terminal (not in the structured log that may be shipped elsewhere), on the first
-    // start of a new demo database; there is no default password.
+    // Shown once, as plain text on the terminal rather than as a structured log field, on the first start
+    // of a new demo database: there is no default password (ASVS 2.5.4).
     logger.info({ email: runtime.demo.adminEmail }, 'demo administrator created');
     process.stdout.write(
       `\n  Demo administrator: ${runtime.demo.adminEmail}\n  Password (shown once): ${runtime.demo.adminPassword}\n\n`,

@@ -167,6 +167,16 @@ for (const dialect of DIALECTS) {
         expect(await rowCounts(t.ctx)).toEqual(before);
       });
 
+      it('form-encoded body to a JSON route', async () => {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/customers',
+          headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: 'name=Form&orgNumber=556677-0029&tier=hog&agreementStart=2026-01-01',
+        });
+        expect(res.statusCode).toBe(415);
+      });
+
       it('wrong content type', async () => {
         const res = await t.app.inject({
           method: 'POST',
@@ -194,6 +204,28 @@ for (const dialect of DIALECTS) {
         validFrom: '2026-03-01',
       });
       expect(rewrite.statusCode).toBe(409);
+    });
+
+    it('moves the first tier period with the agreement start, but not past a tier change', async () => {
+      const moved = await t.call('PATCH', `/api/v1/customers/${otherId}`, admin, {
+        agreementStart: '2026-01-15',
+      });
+      expect(moved.statusCode).toBe(200);
+      expect(moved.json().tiers[0]).toEqual({
+        tier: 'incident',
+        validFrom: '2026-01-15',
+        validTo: '2026-12-15',
+      });
+      const before = await rowCounts(t.ctx);
+      const tooLate = await t.call('PATCH', `/api/v1/customers/${otherId}`, admin, {
+        agreementStart: '2026-12-20',
+      });
+      expect(tooLate.statusCode).toBe(409);
+      expect(tooLate.json().errors[0].path).toBe('/agreementStart');
+      expect(await rowCounts(t.ctx)).toEqual(before);
+      expect((await t.call('GET', `/api/v1/customers/${otherId}`, admin)).json().agreementStart).toBe(
+        '2026-01-15',
+      );
     });
 
     it('adds contacts, servers and app-level on-call contacts', async () => {

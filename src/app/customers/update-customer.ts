@@ -1,7 +1,10 @@
 import { appendAudit } from '../../db/repositories/audit.repository.js';
+import type { DbOrTrx } from '../../db/database.js';
 import {
   findCustomer,
   findCustomerByOrgNumber,
+  listTiers,
+  setTierValidFrom,
   updateCustomerRow,
 } from '../../db/repositories/customer.repository.js';
 import { toDbInstant } from '../../db/instant.js';
@@ -50,6 +53,9 @@ export async function updateCustomer(
       ]);
     }
     const before = await loadCustomerView(trx, id, nowMs);
+    if (input.agreementStart !== undefined && input.agreementStart !== row.agreement_start) {
+      await moveFirstTierPeriod(trx, id, input.agreementStart);
+    }
     await updateCustomerRow(trx, id, {
       ...(input.name !== undefined ? { name: input.name.trim() } : {}),
       ...(orgNumber ? { org_number: orgNumber } : {}),
@@ -72,4 +78,21 @@ export async function updateCustomer(
     });
     return after;
   });
+}
+
+/**
+ * The first tier period starts with the agreement, so moving the agreement start moves it too, as long
+ * as the first period is still non-empty afterwards (later periods are a tier change: use /tiers).
+ */
+async function moveFirstTierPeriod(trx: DbOrTrx, customerId: string, agreementStart: string): Promise<void> {
+  const [first] = await listTiers(trx, [customerId]);
+  if (!first) return;
+  if (first.valid_to !== null && agreementStart >= first.valid_to) {
+    throw new DomainError(
+      'CONFLICT',
+      `the agreement cannot start on ${agreementStart}: the first tier period ends ${first.valid_to}`,
+      [{ path: '/agreementStart', message: `must be before ${first.valid_to}, when the tier changes` }],
+    );
+  }
+  await setTierValidFrom(trx, first.id, agreementStart);
 }

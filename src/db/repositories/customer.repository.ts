@@ -144,3 +144,7 @@ export async function findAppOncallContact(
 export async function deleteAppOncallContact(db: DbOrTrx, id: string): Promise<void> {
   await db.deleteFrom('app_oncall_contacts').where('id', '=', id).execute();
 }
+
+export async function setTierValidFrom(db: DbOrTrx, tierId: string, validFrom: string): Promise<void> {
+  await db.updateTable('customer_tiers').set({ valid_from: validFrom }).where('id', '=', tierId).execute();
+}
