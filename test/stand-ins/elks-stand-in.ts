@@ -1,0 +1,245 @@
+/**
+ * A local 46elks (https://46elks.se/docs): `POST /a1/sms`, `POST /a1/calls`, `GET /a1/sms/{id}`,
+ * `GET /a1/calls/{id}` behind HTTP Basic auth, form-encoded requests, JSON answers shaped like 46elks'.
+ * It also plays the platform towards our webhooks: incoming calls and SMS, delivery reports.
+ * Error bodies are plain text as 46elks sends them [G: exact wording].
+ */
+import {
+  postWebhookForm,
+  randomHex,
+  startHttpStandIn,
+  type RecordedRequest,
+  type StandInReply,
+  type WebhookDelivery,
+} from './http-stand-in.js';
+
+export interface ElksStandInOptions {
+  /** Default `elks-user`. */
+  username?: string;
+  /** Default `elks-password`. */
+  password?: string;
+}
+
+export interface ElksSms {
+  id: string;
+  direction: 'outgoing';
+  from: string;
+  to: string;
+  message: string;
+  status: 'created' | 'sent' | 'delivered' | 'failed';
+  created: string;
+  cost: number;
+  parts: number;
+  whendelivered: string | undefined;
+}
+
+export interface ElksCall {
+  id: string;
+  direction: 'outgoing';
+  from: string;
+  to: string;
+  state: 'ongoing' | 'success' | 'busy' | 'failed';
+  created: string;
+  /** As POSTed: a URL or stringified JSON call action. */
+  voice_start: string;
+  whenhangup: string | undefined;
+  timeout: string | undefined;
+}
+
+export interface ElksStandIn {
+  /** The value for `Config.elks.apiUrl`: `http://127.0.0.1:<port>/a1`. */
+  url: string;
+  username: string;
+  password: string;
+  /** Every request, in order, including refused ones. */
+  requests: RecordedRequest[];
+  /** SMS and calls accepted, in order. */
+  sms: ElksSms[];
+  calls: ElksCall[];
+  failNext(n: number, status: number): void;
+  delayNext(n: number, ms: number): void;
+  /** POSTs a delivery report for an accepted SMS to its `whendelivered` URL. */
+  sendDeliveryReport(smsId: string, status: 'sent' | 'delivered' | 'failed'): Promise<WebhookDelivery>;
+  /** POSTs an incoming call (`voice_start`) to `url` as 46elks does; the answer body is the call action. */
+  simulateIncomingCall(
+    url: string,
+    call: { from: string; to: string; callid?: string },
+    retry?: RetryOptions,
+  ): Promise<WebhookDelivery & { callid: string; action: unknown }>;
+  /** POSTs an incoming SMS to `url` (`sms_url`). */
+  simulateIncomingSms(
+    url: string,
+    sms: { from: string; to: string; message: string; id?: string },
+    retry?: RetryOptions,
+  ): Promise<WebhookDelivery & { id: string }>;
+  close(): Promise<void>;
+}
+
+export interface RetryOptions {
+  /** Non-2xx answers are retried this many times (46elks: "at least 5 times"). Default 0. */
+  retries?: number;
+  retryDelayMs?: number;
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export async function start46elksStandIn(options: ElksStandInOptions = {}): Promise<ElksStandIn> {
+  const username = options.username ?? 'elks-user';
+  const password = options.password ?? 'elks-password';
+  const sms: ElksSms[] = [];
+  const calls: ElksCall[] = [];
+
+  const text = (status: number, body: string): StandInReply => ({ status, body });
+
+  const handle = (req: RecordedRequest): StandInReply => {
+    const path = req.path.split('?')[0] ?? '';
+    if (req.method === 'POST' && path === '/a1/sms') {
+      const f = req.form;
+      for (const key of ['from', 'to', 'message'])
+        if (f[key] === undefined || f[key] === '') return text(400, `Missing key ${key}`);
+      if (!E164.test(f.to ?? '')) return text(400, 'Invalid to number');
+      const message = f.message ?? '';
+      const record: ElksSms = {
+        id: `s${randomHex(32)}`,
+        direction: 'outgoing',
+        from: f.from ?? '',
+        to: f.to ?? '',
+        message,
+        status: 'created',
+        created: elksNow(),
+        cost: 3500 * partsOf(message),
+        parts: partsOf(message),
+        whendelivered: f.whendelivered,
+      };
+      if (f.dryrun !== 'yes') sms.push(record);
+      const { whendelivered: _whendelivered, ...answer } = record;
+      return { status: 200, body: answer };
+    }
+    if (req.method === 'POST' && path === '/a1/calls') {
+      const f = req.form;
+      for (const key of ['from', 'to', 'voice_start'])
+        if (f[key] === undefined || f[key] === '') return text(400, `Missing key ${key}`);
+      if (!E164.test(f.to ?? '')) return text(400, 'Invalid to number');
+      const voiceStart = f.voice_start ?? '';
+      if (!/^https?:\/\//.test(voiceStart)) {
+        try {
+          JSON.parse(voiceStart);
+        } catch {
+          return text(400, 'Invalid voice_start');
+        }
+      }
+      const record: ElksCall = {
+        id: `c${randomHex(32)}`,
+        direction: 'outgoing',
+        from: f.from ?? '',
+        to: f.to ?? '',
+        state: 'ongoing',
+        created: elksNow(),
+        voice_start: voiceStart,
+        whenhangup: f.whenhangup,
+        timeout: f.timeout,
+      };
+      calls.push(record);
+      return { status: 200, body: callAnswer(record) };
+    }
+    const sent = /^\/a1\/sms\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && sent) {
+      const found = sms.find((s) => s.id === sent[1]);
+      if (!found) return text(404, 'Not found');
+      const { whendelivered: _whendelivered, ...answer } = found;
+      return { status: 200, body: answer };
+    }
+    const call = /^\/a1\/calls\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && call) {
+      const found = calls.find((c) => c.id === call[1]);
+      return found ? { status: 200, body: callAnswer(found) } : text(404, 'Not found');
+    }
+    return text(404, 'Not found');
+  };
+
+  const http = await startHttpStandIn({
+    username,
+    password,
+    unauthorized: () => ({
+      status: 401,
+      body: 'Requires authentication',
+      headers: { 'www-authenticate': 'Basic realm="46elks API"' },
+    }),
+    failure: (status) => text(status, status >= 500 ? 'Internal server error' : 'Request failed'),
+    handle,
+  });
+
+  return {
+    url: `${http.origin}/a1`,
+    username,
+    password,
+    requests: http.requests,
+    sms,
+    calls,
+    failNext: http.failNext,
+    delayNext: http.delayNext,
+    async sendDeliveryReport(smsId, status) {
+      const found = sms.find((s) => s.id === smsId);
+      if (!found) throw new Error(`46elks stand-in: no SMS ${smsId}`);
+      if (found.whendelivered === undefined)
+        throw new Error(`46elks stand-in: SMS ${smsId} has no whendelivered`);
+      found.status = status;
+      const fields: Record<string, string> = { id: smsId, status };
+      if (status === 'delivered') fields.delivered = elksNow();
+      return postWebhookForm(found.whendelivered, fields);
+    },
+    async simulateIncomingCall(url, call, retry = {}) {
+      const callid = call.callid ?? `c${randomHex(32)}`;
+      const delivery = await postWebhookForm(
+        url,
+        { callid, from: call.from, to: call.to, direction: 'incoming', created: elksNow() },
+        retry,
+      );
+      let action: unknown;
+      try {
+        action = JSON.parse(delivery.body);
+      } catch {
+        action = undefined;
+      }
+      return { ...delivery, callid, action };
+    },
+    async simulateIncomingSms(url, incoming, retry = {}) {
+      const id = incoming.id ?? `s${randomHex(32)}`;
+      const fields = {
+        id,
+        from: incoming.from,
+        to: incoming.to,
+        message: incoming.message,
+        direction: 'incoming',
+        created: elksNow(),
+      };
+      return { ...(await postWebhookForm(url, fields, retry)), id };
+    },
+    close: http.close,
+  };
+}
+
+function callAnswer(call: ElksCall): Record<string, unknown> {
+  return {
+    id: call.id,
+    direction: call.direction,
+    from: call.from,
+    to: call.to,
+    state: call.state,
+    created: call.created,
+  };
+}
+
+/** 46elks' time format: UTC, microseconds, no zone. */
+function elksNow(): string {
+  return `${new Date().toISOString().slice(0, -1)}000`;
+}
+
+/** GSM-7 fits 160 per single SMS (153 per part); anything else UCS-2, 70 (67) [approximation]. */
+function partsOf(message: string): number {
+  const gsm = /^[\n\r !"#$%&'()*+,\-./0-9:;<=>?@A-Z_a-z£¥èéùìòÇØøÅåÄÖÑÜ§¿äöñüà¡ΔΦΓΛΩΠΨΣΘΞÆæßÉ]*$/.test(
+    message,
+  );
+  const [single, multi] = gsm ? [160, 153] : [70, 67];
+  return message.length <= single ? 1 : Math.ceil(message.length / multi);
+}
