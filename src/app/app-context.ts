@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Db, DatabaseKind } from '../db/database.js';
 import type { Clock } from '../domain/shared/clock.js';
+import type { Messaging } from './messaging/messaging.js';
 
 /** Everything a use case may touch outside the domain, handed in by the composition root. */
 export interface AppContext {
@@ -10,5 +11,6 @@ export interface AppContext {
   clock: Clock;
   config: Config;
   logger: Logger;
+  messaging: Messaging;
   newId(): string;
 }

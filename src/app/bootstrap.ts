@@ -5,8 +5,12 @@ import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { toDbInstant } from '../db/instant.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { claimSystemState } from '../db/repositories/system-state.repository.js';
+import { createSmtpEmailSender } from '../integrations/email/smtp.js';
+import { DeliveryError, type EmailSender } from '../integrations/messaging.js';
+import { createTelephony } from '../integrations/telephony/create-telephony.js';
 import { systemClock } from './system-clock.js';
 import type { AppContext } from './app-context.js';
+import type { Messaging } from './messaging/messaging.js';
 import { loadDemoData } from './demo/load-demo-data.js';
 import { ensureReferenceData } from './demo/reference-data.js';
 
@@ -38,6 +42,7 @@ export async function bootstrap(
     clock: systemClock,
     config,
     logger,
+    messaging: createMessaging(config, logger),
     newId: randomUUID,
   };
   await ensureReferenceData(ctx);
@@ -53,4 +58,24 @@ export async function bootstrap(
     }
   }
   return runtime;
+}
+
+/** SMS and calls through 46elks with Twilio as fallback (as configured); e-mail over SMTP. */
+function createMessaging(config: Config, logger: Logger): Messaging {
+  const telephony = createTelephony(config, {
+    onFailover: (error) =>
+      logger.warn({ err: error.message }, 'telephony: first provider failed, trying the next'),
+  });
+  const email: EmailSender = config.smtpUrl
+    ? createSmtpEmailSender(config)
+    : {
+        send: async () => {
+          throw new DeliveryError('no SMTP server is configured (BALLOU_SMTP_URL)', {
+            provider: 'smtp',
+            code: 'NOT_CONFIGURED',
+            retryable: false,
+          });
+        },
+      };
+  return { sms: telephony, voice: telephony, email };
 }

@@ -3,6 +3,8 @@ import { enqueueJob } from '../../db/repositories/job.repository.js';
 import { toDbInstant } from '../../db/instant.js';
 import { localDateOf } from '../../domain/shared/local-date.js';
 import type { AppContext } from '../app-context.js';
+import { SEND_MESSAGE_JOB } from '../messaging/enqueue-message.js';
+import { sendMessageJob } from '../messaging/send-message.js';
 import type { JobHandler } from './job-worker.js';
 
 const DAY_MS = 86_400_000;
@@ -24,6 +26,7 @@ export async function scheduleHousekeeping(ctx: AppContext, atMs = ctx.clock.now
 
 /** The job kinds this build knows. Later capabilities (paging, escalation, reminders) add theirs here. */
 export const jobHandlers: Record<string, JobHandler> = {
+  [SEND_MESSAGE_JOB]: sendMessageJob,
   'sessions.purge': async (ctx) => {
     const nowMs = ctx.clock.now();
     await purgeSessions(ctx.db, toDbInstant(nowMs - DAY_MS));

@@ -1,0 +1,76 @@
+import { toDbInstant } from '../../db/instant.js';
+import {
+  findNotification,
+  markPhoneFailing,
+  updateNotification,
+} from '../../db/repositories/notification.repository.js';
+import { isDeliveryError, type DeliveryError } from '../../integrations/messaging.js';
+import type { AppContext } from '../app-context.js';
+import type { JobHandler } from '../jobs/job-worker.js';
+import { enqueueMessage, type OutgoingMessage } from './enqueue-message.js';
+
+interface SendPayload {
+  notificationId: string;
+  fallback: Omit<OutgoingMessage, 'fallback' | 'dedupeKey' | 'dueAtMs'> | null;
+}
+
+/** A provider's refusal that says the number itself is wrong, not that the provider is down. */
+function numberRefused(error: DeliveryError): boolean {
+  return (
+    error.code === 'INVALID_INPUT' ||
+    (error.code === 'HTTP' && (error.status === 400 || error.status === 404 || error.status === 422))
+  );
+}
+
+/**
+ * The outbox worker's handler: sends one queued message through its channel's port. The attempt is
+ * recorded before the provider is called, so after a crash the job is re-run and the message may go
+ * twice, never zero times (a duplicate page beats a missed one). A retryable failure is thrown back to
+ * the worker (back-off and retry); a permanent one fails the message, marks an engineer's phone as not
+ * working when the provider refused the number, and sends the fallback message if there is one.
+ */
+export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: unknown) => {
+  const payload = rawPayload as SendPayload;
+  const n = await findNotification(ctx.db, payload.notificationId);
+  if (!n || n.status === 'sent' || n.status === 'failed') return;
+  await updateNotification(ctx.db, n.id, { status: 'sending' });
+  try {
+    let provider: string;
+    let providerId: string;
+    if (n.channel === 'sms') {
+      const r = await ctx.messaging.sms.send({ to: n.recipient, message: n.body });
+      [provider, providerId] = [r.provider, r.providerMessageId];
+    } else if (n.channel === 'voice') {
+      const r = await ctx.messaging.voice.call({ to: n.recipient, message: n.body });
+      [provider, providerId] = [r.provider, r.providerCallId];
+    } else {
+      const r = await ctx.messaging.email.send({ to: n.recipient, subject: n.subject ?? '', text: n.body });
+      [provider, providerId] = ['smtp', r.providerMessageId];
+    }
+    await updateNotification(ctx.db, n.id, {
+      status: 'sent',
+      provider,
+      provider_message_id: providerId,
+      error: null,
+      sent_at: toDbInstant(ctx.clock.now()),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (isDeliveryError(error) && !error.retryable) {
+      await ctx.db.transaction().execute(async (trx) => {
+        await updateNotification(trx, n.id, { status: 'failed', error: message.slice(0, 1000) });
+        if (n.engineer_id && n.channel !== 'email' && numberRefused(error)) {
+          await markPhoneFailing(trx, n.engineer_id, toDbInstant(ctx.clock.now()));
+        }
+        if (payload.fallback) await enqueueMessage(trx, ctx, payload.fallback);
+      });
+      ctx.logger.warn(
+        { notificationId: n.id, channel: n.channel, code: error.code },
+        'message not deliverable',
+      );
+      return;
+    }
+    await updateNotification(ctx.db, n.id, { status: 'retrying', error: message.slice(0, 1000) });
+    throw error;
+  }
+};
