@@ -1,6 +1,6 @@
 import { parseScenarios } from '../../domain/tariff/parse-scenario.js';
 import { priceIncident, type IncidentPrice } from '../../domain/tariff/price-incident.js';
-import { tariffAt } from '../../domain/tariff/tariff.js';
+import { tariffForReport } from '../../domain/tariff/tariff.js';
 import type { AppContext } from '../app-context.js';
 import { loadPricingRules } from './pricing-rules.js';
 
@@ -12,8 +12,12 @@ export async function quotePrices(ctx: AppContext, json: unknown): Promise<Incid
   const { many, scenarios } = parseScenarios(json);
   const rules = await loadPricingRules(ctx.db);
   const prices = scenarios.map((scenario, i) => {
-    const reportDate = rules.calendar.localDateOf(scenario.reportedAtMs);
-    const tariff = tariffAt(rules.tariffs, reportDate, many ? `/${i}/reportedAt` : '/reportedAt');
+    const tariff = tariffForReport(
+      rules.tariffs,
+      scenario.reportedAtMs,
+      rules.calendar,
+      many ? `/${i}/reportedAt` : '/reportedAt',
+    );
     return priceIncident(scenario, tariff, rules.calendar);
   });
   return many ? prices : (prices[0] as IncidentPrice);

@@ -123,6 +123,19 @@ describe('splitInterval (properties, 1990–2100)', () => {
     );
   });
 
+  it('forEachPiece visits exactly the pieces splitInterval returns, with a fresh calendar too', () => {
+    fc.assert(
+      fc.property(arbInterval, ({ startMs, endMs }) => {
+        const visited: unknown[] = [];
+        createCalendar().forEachPiece(startMs, endMs, (from, to, office, weekendOrHoliday) =>
+          visited.push({ startMs: from, endMs: to, office, weekendOrHoliday }),
+        );
+        expect(visited).toEqual(calendar.splitInterval(startMs, endMs));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('isOfficeHours, isOnCallTime and isWeekendOrHoliday agree with the reference at any millisecond', () => {
     fc.assert(
       fc.property(arbInstant, fc.integer({ min: -MINUTE + 1, max: MINUTE - 1 }), (minute, jitter) => {

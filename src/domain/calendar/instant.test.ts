@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from './instant.js';
 
@@ -75,5 +77,27 @@ describe('formatInstant', () => {
     for (let ms = Date.UTC(1990, 0, 1); ms < Date.UTC(2101, 0, 1); ms += 7 * 86_400_000 + 3_599_999) {
       if (parseInstant(formatInstant(ms), '/t') !== ms) expect.fail(`round trip of ${ms}`);
     }
+  });
+
+  it('agrees with Temporal for any instant of years 1–9999, to the millisecond', () => {
+    const temporal = (ms: number) =>
+      Temporal.Instant.fromEpochMilliseconds(ms)
+        .toZonedDateTimeISO('Europe/Stockholm')
+        .toString({ timeZoneName: 'never', fractionalSecondDigits: 'auto' });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2101, 0, 1) }),
+          fc.integer({ min: -62_135_596_800_000 + 2 * 3_600_000, max: Date.UTC(9999, 11, 31) }), // 0001-01-01 on
+        ),
+        (ms) => {
+          expect(formatInstant(ms)).toBe(temporal(ms));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Local mean time (+00:53:28 until 1879) is left to Temporal, which rounds the offset to minutes.
+    expect(formatInstant(Date.UTC(1800, 0, 1))).toBe(temporal(Date.UTC(1800, 0, 1)));
+    expect(formatInstant(Date.UTC(1800, 0, 1))).toBe('1800-01-01T00:53:28+00:53');
   });
 });

@@ -1,6 +1,10 @@
 import { Temporal } from 'temporal-polyfill';
 import { DomainError, invalidField } from '../shared/domain-error.js';
-import { STOCKHOLM } from './zone.js';
+import { formatLocalDate, ymdOfEpochDay } from './local-date.js';
+import { STOCKHOLM, stockholmOffsetMs } from './zone.js';
+
+const MS_PER_DAY = 86_400_000;
+const MS_PER_MINUTE = 60_000;
 
 // RFC 3339 / ISO 8601 extended date-time, seconds and milliseconds optional, offset optional.
 // Finer fractions are refused rather than silently truncated; zone annotations are not accepted.
@@ -50,11 +54,32 @@ function stockholmWallClockToMs(local: Temporal.PlainDateTime, path: string): nu
 
 /**
  * Formats an instant as Stockholm local time with its offset, without fractional seconds when they
- * are zero and without a zone annotation.
+ * are zero and without a zone annotation (as Temporal's ZonedDateTime.toString would, but with
+ * arithmetic on the cached offset; Temporal itself only for odd cases such as local mean time).
  * @example formatInstant(1796152800000) // '2026-12-01T20:20:00+01:00'
  */
 export function formatInstant(ms: number): string {
+  if (Number.isSafeInteger(ms)) {
+    const offsetMs = stockholmOffsetMs(ms);
+    const local = ms + offsetMs;
+    const epochDay = Math.floor(local / MS_PER_DAY);
+    const date = ymdOfEpochDay(epochDay);
+    if (offsetMs % MS_PER_MINUTE === 0 && date.year >= 1 && date.year <= 9999) {
+      let rest = local - epochDay * MS_PER_DAY;
+      const millis = rest % 1000;
+      rest = (rest - millis) / 1000;
+      const time = `${two(Math.floor(rest / 3600))}:${two(Math.floor(rest / 60) % 60)}:${two(rest % 60)}`;
+      const fraction = millis === 0 ? '' : `.${String(millis).padStart(3, '0').replace(/0+$/, '')}`;
+      const offsetMinutes = Math.abs(offsetMs) / MS_PER_MINUTE;
+      const offset = `${offsetMs < 0 ? '-' : '+'}${two(Math.floor(offsetMinutes / 60))}:${two(offsetMinutes % 60)}`;
+      return `${formatLocalDate(date)}T${time}${fraction}${offset}`;
+    }
+  }
   return Temporal.Instant.fromEpochMilliseconds(ms)
     .toZonedDateTimeISO(STOCKHOLM)
     .toString({ timeZoneName: 'never', fractionalSecondDigits: 'auto' });
+}
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
 }

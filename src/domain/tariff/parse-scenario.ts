@@ -5,6 +5,13 @@ import type { Tier } from '../shared/tier.js';
 import { TIERS, isTier } from '../shared/tier.js';
 import type { IncidentScenario, WorkEntry } from './price-incident.js';
 
+/**
+ * The longest work entry a scenario may hold. Not the work log's 24-hour rule (SPEC.md section 8: the
+ * pricing function prices the entries it is given); a guard against absurd input such as a wrong year.
+ */
+export const MAX_WORK_ENTRY_DAYS = 31;
+const MS_PER_DAY = 86_400_000;
+
 /** Collects every field error of one input before throwing once. */
 class Problems {
   readonly errors: FieldError[] = [];
@@ -39,6 +46,21 @@ class Problems {
   }
 }
 
+/** A duration as `31 days 2 h 1 s`, leaving out zero parts (milliseconds dropped). */
+function formatDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const parts: [number, string][] = [
+    [Math.floor(seconds / 86_400), ' days'],
+    [Math.floor(seconds / 3600) % 24, ' h'],
+    [Math.floor(seconds / 60) % 60, ' min'],
+    [seconds % 60, ' s'],
+  ];
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join(' ');
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -68,8 +90,15 @@ function readWorkEntry(json: unknown, at: string, problems: Problems): WorkEntry
   }
   const startMs = problems.instant(json.start, `${at}/start`);
   const endMs = problems.instant(json.end, `${at}/end`);
-  if (startMs !== null && endMs !== null && endMs < startMs)
-    problems.add(`${at}/end`, 'must not be before start');
+  if (startMs !== null && endMs !== null) {
+    if (endMs < startMs) problems.add(`${at}/end`, 'must not be before start');
+    else if (endMs - startMs > MAX_WORK_ENTRY_DAYS * MS_PER_DAY) {
+      problems.add(
+        `${at}/end`,
+        `must be at most ${MAX_WORK_ENTRY_DAYS} days after start (it is ${formatDuration(endMs - startMs)} after)`,
+      );
+    }
+  }
   const { engineer, withinResponsibility } = json;
   if (engineer === undefined) problems.add(`${at}/engineer`, 'is required');
   else if (typeof engineer !== 'string' || engineer.trim() === '') {
@@ -88,7 +117,9 @@ function readWorkEntry(json: unknown, at: string, problems: Problems): WorkEntry
 
 /**
  * Turns an API scenario (`{tier, reportedAt, work: [{start, end, engineer, withinResponsibility}]}`,
- * times as ISO 8601 text) into a priceable scenario. Unknown properties are ignored. Throws one
+ * times as ISO 8601 text) into a priceable scenario. A time without offset is Stockholm wall-clock time;
+ * one that the DST change makes ambiguous or nonexistent is refused, never guessed. A work entry must
+ * not end before it starts nor last over MAX_WORK_ENTRY_DAYS. Unknown properties are ignored. Throws one
  * DomainError listing every problem with its path under `pathPrefix` (VALIDATION_FAILED, or
  * AMBIGUOUS_LOCAL_TIME / NONEXISTENT_LOCAL_TIME when those are the only problems).
  * @example parseScenario({ tier: 'gold' }, '/2') // throws; errors name /2/tier, /2/reportedAt, /2/work

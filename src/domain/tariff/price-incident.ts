@@ -46,10 +46,10 @@ export interface IncidentPrice {
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_MINUTE = 60_000;
 
-interface BillableStretch {
+interface OpenBlock {
   startMs: number;
-  endMs: number;
-  factorPercent: number;
+  weekendOrHoliday: boolean;
+  ms: number;
 }
 
 /**
@@ -57,7 +57,10 @@ interface BillableStretch {
  * which covers the first `includedMinutes` of billable work; the rest is cut into started hours, each
  * at hourly rate × the factor of its first billable second. Work is person-time: entries (sorted by
  * start, then end) are concatenated, overlapping engineers both count. Pieces in office hours within
- * responsibility are not billable. Entries are priced as given (no 24 h or overlap checks here).
+ * responsibility are not billable. Entries are priced as given: an entry of any length, and entries
+ * that overlap, are priced; refusing entries over 24 hours or overlapping another of the same engineer
+ * is the work log's rule (SPEC.md section 8), not the price's. Streams the calendar's pieces
+ * (`forEachPiece`): one pass, no intermediate arrays.
  * @example
  * // incident tier, Tue 19:10 report, work 19:20–21:35: 1 750 + 2 blocks × 750 SEK
  * priceIncident(scenario, DEFAULT_TARIFF, createCalendar()).totalOre // 325000
@@ -65,58 +68,66 @@ interface BillableStretch {
 export function priceIncident(scenario: IncidentScenario, tariff: Tariff, calendar: Calendar): IncidentPrice {
   const prices = tariff.tiers[scenario.tier];
   const callout = calendar.isOnCallTime(scenario.reportedAtMs);
-
-  const entries = [...scenario.work].sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
-  const stretches: BillableStretch[] = [];
-  for (const entry of entries) {
-    for (const piece of calendar.splitInterval(entry.startMs, entry.endMs)) {
-      if (piece.office && entry.withinResponsibility) continue;
-      stretches.push({
-        startMs: piece.startMs,
-        endMs: piece.endMs,
-        factorPercent: piece.weekendOrHoliday ? tariff.weekendFactorPercent : 100,
-      });
-    }
-  }
+  const entries =
+    scenario.work.length < 2
+      ? scenario.work
+      : [...scenario.work].sort((a, b) => a.startMs - b.startMs || a.endMs - b.endMs);
 
   let toInclude = callout ? tariff.includedMinutes * MS_PER_MINUTE : 0;
   let includedMs = 0;
   let billableMs = 0;
-  const blocks: { startMs: number; factorPercent: number; ms: number }[] = [];
+  const blocks: OpenBlock[] = [];
+  let block: OpenBlock | undefined;
   let roomInBlock = 0;
-  for (const stretch of stretches) {
-    let at = stretch.startMs;
-    billableMs += stretch.endMs - at;
-    const included = Math.min(toInclude, stretch.endMs - at);
-    toInclude -= included;
-    includedMs += included;
-    at += included;
-    while (at < stretch.endMs) {
-      if (roomInBlock === 0) {
-        blocks.push({ startMs: at, factorPercent: stretch.factorPercent, ms: 0 });
+  let withinResponsibility = true;
+  const bill = (startMs: number, endMs: number, office: boolean, weekendOrHoliday: boolean): void => {
+    if (office && withinResponsibility) return;
+    let at = startMs;
+    billableMs += endMs - at;
+    if (toInclude > 0) {
+      const included = Math.min(toInclude, endMs - at);
+      toInclude -= included;
+      includedMs += included;
+      at += included;
+    }
+    while (at < endMs) {
+      if (roomInBlock === 0 || block === undefined) {
+        block = { startMs: at, weekendOrHoliday, ms: 0 };
+        blocks.push(block);
         roomInBlock = MS_PER_HOUR;
       }
-      const used = Math.min(roomInBlock, stretch.endMs - at);
-      const block = blocks[blocks.length - 1];
-      if (block) block.ms += used;
+      const used = Math.min(roomInBlock, endMs - at);
+      block.ms += used;
       roomInBlock -= used;
       at += used;
     }
+  };
+  for (const entry of entries) {
+    withinResponsibility = entry.withinResponsibility;
+    calendar.forEachPiece(entry.startMs, entry.endMs, bill);
   }
 
   const startFeeOre = callout ? prices.startFeeOre : 0;
-  const priced = blocks.map((b) => ({
-    start: formatInstant(b.startMs),
-    factor: b.factorPercent / 100,
-    amountOre: blockAmountOre(prices.hourlyRateOre, b.factorPercent),
-    seconds: b.ms / 1000,
-  }));
+  const weekdayOre = blockAmountOre(prices.hourlyRateOre, 100);
+  const weekendOre = blockAmountOre(prices.hourlyRateOre, tariff.weekendFactorPercent);
+  const weekendFactor = tariff.weekendFactorPercent / 100;
+  let totalOre = startFeeOre;
+  const priced = blocks.map((b): PriceBlock => {
+    const amountOre = b.weekendOrHoliday ? weekendOre : weekdayOre;
+    totalOre += amountOre;
+    return {
+      start: formatInstant(b.startMs),
+      factor: b.weekendOrHoliday ? weekendFactor : 1,
+      amountOre,
+      seconds: b.ms / 1000,
+    };
+  });
   return {
     callout,
     currency: 'SEK',
     startFeeOre,
     blocks: priced,
-    totalOre: priced.reduce((sum, b) => sum + b.amountOre, startFeeOre),
+    totalOre,
     billableSeconds: billableMs / 1000,
     includedSeconds: includedMs / 1000,
   };

@@ -1,3 +1,4 @@
+import type { Calendar } from '../calendar/calendar.js';
 import type { LocalDate } from '../calendar/local-date.js';
 import { epochDayOf, parseLocalDate } from '../calendar/local-date.js';
 import type { FieldError } from '../shared/domain-error.js';
@@ -61,6 +62,28 @@ export function tariffAt(tariffs: readonly Tariff[], date: LocalDate, path = '/d
   if (valid.length > 1)
     throw new DomainError('CONFLICT', `${valid.length} tariff versions are valid on ${date}`);
   return only;
+}
+
+/**
+ * The tariff an incident is priced by: the version valid on the local (Stockholm) date of its report
+ * time, whenever the work was done (SPEC.md section 8).
+ * @example tariffForReport(tariffs, Date.UTC(2026, 11, 31, 22, 30), calendar) // the 2026 version
+ */
+export function tariffForReport(
+  tariffs: readonly Tariff[],
+  reportedAtMs: number,
+  calendar: Calendar,
+  path = '/reportedAt',
+): Tariff {
+  return tariffAt(tariffs, calendar.localDateOf(reportedAtMs), path);
+}
+
+/**
+ * The invoice month (`YYYY-MM`) of an incident: the local month of its report time (SPEC.md section 8).
+ * @example invoiceMonthOf(Date.UTC(2026, 10, 30, 23, 30), createCalendar()) // '2026-12' (00:30 local)
+ */
+export function invoiceMonthOf(reportedAtMs: number, calendar: Calendar): string {
+  return calendar.localDateOf(reportedAtMs).slice(0, 7);
 }
 
 /**
