@@ -8,7 +8,7 @@ import {
 import { toDbInstant } from '../../db/instant.js';
 import { planTierChange } from '../../domain/customers/tier-history.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { isIsoDate } from '../../domain/shared/local-date.js';
+import { tryParseLocalDate } from '../../domain/calendar/local-date.js';
 import type { Principal } from '../../domain/shared/roles.js';
 import type { Tier } from '../../domain/shared/tier.js';
 import { auditActor, requireRole } from '../access.js';
@@ -26,7 +26,7 @@ export async function changeCustomerTier(
   input: { tier: Tier; validFrom: string },
 ): Promise<CustomerView> {
   requireRole(principal, ['admin', 'manager', 'billing']);
-  if (!isIsoDate(input.validFrom)) {
+  if (tryParseLocalDate(input.validFrom) === null) {
     throw new DomainError('VALIDATION_FAILED', '/validFrom: must be a date YYYY-MM-DD', [
       { path: '/validFrom', message: 'must be a date YYYY-MM-DD' },
     ]);

@@ -4,7 +4,7 @@ import {
   normaliseOrgNumber,
 } from '../../domain/customers/organisation-number.js';
 import { DomainError, type FieldError } from '../../domain/shared/domain-error.js';
-import { isIsoDate } from '../../domain/shared/local-date.js';
+import { tryParseLocalDate } from '../../domain/calendar/local-date.js';
 
 /**
  * Checks that go beyond the JSON schema (which already guarantees types and required fields): real
@@ -30,11 +30,11 @@ export function checkCustomerFields(input: {
   if (input.vatNumber && !isValidVatNumber(input.vatNumber)) {
     errors.push({ path: '/vatNumber', message: 'must be a VAT number such as SE556036079301' });
   }
-  if (input.agreementStart !== undefined && !isIsoDate(input.agreementStart)) {
+  if (input.agreementStart !== undefined && tryParseLocalDate(input.agreementStart) === null) {
     errors.push({ path: '/agreementStart', message: 'must be a date YYYY-MM-DD' });
   }
   if (input.agreementEnd) {
-    if (!isIsoDate(input.agreementEnd))
+    if (tryParseLocalDate(input.agreementEnd) === null)
       errors.push({ path: '/agreementEnd', message: 'must be a date YYYY-MM-DD' });
     else if (input.agreementStart && input.agreementEnd < input.agreementStart) {
       errors.push({ path: '/agreementEnd', message: 'must not be before agreementStart' });

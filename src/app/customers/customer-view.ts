@@ -3,7 +3,7 @@ import { findCustomer, listAppOncallContacts, listTiers } from '../../db/reposit
 import type { AppOncallContactRow, CustomerRow, CustomerTierRow } from '../../db/tables/customer.table.js';
 import { tierOn, type TierPeriod } from '../../domain/customers/tier-history.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import { localDateOf } from '../../domain/shared/local-date.js';
+import { localDateOfInstant } from '../../domain/calendar/instant.js';
 import type { Tier } from '../../domain/shared/tier.js';
 
 export interface Address {
@@ -60,7 +60,7 @@ export function toCustomerView(
     name: row.name,
     orgNumber: row.org_number,
     vatNumber: row.vat_number,
-    tier: tierOn(history, localDateOf(nowMs)) ?? null,
+    tier: tierOn(history, localDateOfInstant(nowMs)) ?? null,
     tiers: history,
     agreementStart: row.agreement_start,
     agreementEnd: row.agreement_end,

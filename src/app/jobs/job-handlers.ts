@@ -1,7 +1,7 @@
 import { purgeSessions } from '../../db/repositories/auth.repository.js';
 import { enqueueJob } from '../../db/repositories/job.repository.js';
 import { toDbInstant } from '../../db/instant.js';
-import { localDateOf } from '../../domain/shared/local-date.js';
+import { localDateOfInstant } from '../../domain/calendar/instant.js';
 import type { AppContext } from '../app-context.js';
 import { SEND_MESSAGE_JOB } from '../messaging/enqueue-message.js';
 import { sendMessageJob } from '../messaging/send-message.js';
@@ -18,7 +18,7 @@ export async function scheduleHousekeeping(ctx: AppContext, atMs = ctx.clock.now
       kind: 'sessions.purge',
       payload: {},
       dueAtMs: atMs,
-      dedupeKey: `sessions.purge:${localDateOf(atMs)}`,
+      dedupeKey: `sessions.purge:${localDateOfInstant(atMs)}`,
     },
     ctx.clock.now(),
   );

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { formatInstant, parseInstant } from './instant.js';
+import { formatInstant, localDateOfInstant, parseInstant } from './instant.js';
 
 const refused = (code: string, path: string) =>
   expect.objectContaining({ code, errors: [expect.objectContaining({ path })] });
@@ -99,5 +99,14 @@ describe('formatInstant', () => {
     // Local mean time (+00:53:28 until 1879) is left to Temporal, which rounds the offset to minutes.
     expect(formatInstant(Date.UTC(1800, 0, 1))).toBe(temporal(Date.UTC(1800, 0, 1)));
     expect(formatInstant(Date.UTC(1800, 0, 1))).toBe('1800-01-01T00:53:28+00:53');
+  });
+});
+
+describe('localDateOfInstant', () => {
+  it('is the Stockholm date, not the UTC one', () => {
+    expect(localDateOfInstant(Date.UTC(2026, 10, 30, 23, 30))).toBe('2026-12-01');
+    expect(localDateOfInstant(Date.UTC(2026, 11, 1, 22, 59, 59))).toBe('2026-12-01');
+    expect(localDateOfInstant(Date.UTC(2026, 5, 30, 22, 0))).toBe('2026-07-01');
+    expect(localDateOfInstant(Date.UTC(2026, 5, 30, 21, 59))).toBe('2026-06-30');
   });
 });

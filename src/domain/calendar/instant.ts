@@ -83,3 +83,11 @@ export function formatInstant(ms: number): string {
 function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
+
+/**
+ * The Stockholm calendar date (`YYYY-MM-DD`) of an instant.
+ * @example localDateOfInstant(Date.UTC(2026, 10, 30, 23, 30)) // '2026-12-01' (00:30 local)
+ */
+export function localDateOfInstant(ms: number): string {
+  return formatLocalDate(ymdOfEpochDay(Math.floor((ms + stockholmOffsetMs(ms)) / MS_PER_DAY)));
+}
