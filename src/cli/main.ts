@@ -4,6 +4,7 @@ import { loadConfig } from '../config/config.js';
 import { startServer } from '../server/main.js';
 import { reportError, withRuntime } from './cli-runtime.js';
 import { priceCommand } from './commands/price.command.js';
+import { rosterCommand } from './commands/roster.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { userCommand } from './commands/user.command.js';
 
@@ -26,6 +27,7 @@ program
 
 program.addCommand(tokenCommand());
 program.addCommand(priceCommand());
+program.addCommand(rosterCommand());
 program.addCommand(userCommand());
 
 program.parseAsync(process.argv).catch(reportError);

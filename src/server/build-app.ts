@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth/auth.routes.js';
 import { customersRoutes } from './routes/customers/customers.routes.js';
 import { engineersRoutes } from './routes/engineers/engineers.routes.js';
 import { pricingRoutes } from './routes/pricing/pricing.routes.js';
+import { rosterRoutes } from './routes/roster/roster.routes.js';
 import { systemRoutes } from './routes/system/system.routes.js';
 import { Problem } from './schemas/common.js';
 import { buildValidator } from './validation.js';
@@ -91,6 +92,7 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
       await api.register(customersRoutes, { ctx });
       await api.register(engineersRoutes, { ctx });
       await api.register(pricingRoutes, { ctx });
+      await api.register(rosterRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -7,6 +7,7 @@ import type { Config } from '../config/config.js';
 import { createLogger } from '../config/logger.js';
 import { buildApp } from './build-app.js';
 import { jobHandlers, scheduleHousekeeping } from '../app/jobs/job-handlers.js';
+import { scheduleRosterJobs } from '../app/roster/roster-jobs.js';
 
 /** The built web app lives next to the compiled server: dist/web. */
 function findWebRoot(): string | undefined {
@@ -36,6 +37,7 @@ export async function startServer(config: Config): Promise<void> {
   });
   await app.listen({ port: config.port, host: config.host });
   await scheduleHousekeeping(runtime.ctx);
+  await scheduleRosterJobs(runtime.ctx);
   worker.start();
   logger.info(
     { database: runtime.database.kind, url: config.publicUrl },

@@ -5,6 +5,12 @@ import { localDateOfInstant } from '../../domain/calendar/instant.js';
 import type { AppContext } from '../app-context.js';
 import { SEND_MESSAGE_JOB } from '../messaging/enqueue-message.js';
 import { sendMessageJob } from '../messaging/send-message.js';
+import {
+  GAP_WARNING_JOB,
+  gapWarningJob,
+  SHIFT_REMINDERS_JOB,
+  shiftRemindersJob,
+} from '../roster/roster-jobs.js';
 import type { JobHandler } from './job-worker.js';
 
 const DAY_MS = 86_400_000;
@@ -27,6 +33,8 @@ export async function scheduleHousekeeping(ctx: AppContext, atMs = ctx.clock.now
 /** The job kinds this build knows. Later capabilities (paging, escalation, reminders) add theirs here. */
 export const jobHandlers: Record<string, JobHandler> = {
   [SEND_MESSAGE_JOB]: sendMessageJob,
+  [GAP_WARNING_JOB]: gapWarningJob,
+  [SHIFT_REMINDERS_JOB]: shiftRemindersJob,
   'sessions.purge': async (ctx) => {
     const nowMs = ctx.clock.now();
     await purgeSessions(ctx.db, toDbInstant(nowMs - DAY_MS));

@@ -10,9 +10,16 @@ export function isRole(value: unknown): value is Role {
 
 /** Who is acting: a user by session, an API token, an integration, or the system itself. */
 export type Principal =
-  | { kind: 'user'; id: string; role: Role; customerId: string | null; name: string }
-  | { kind: 'token'; id: string; role: Role; customerId: string | null; name: string }
-  | { kind: 'system'; id: 'system'; role: 'admin'; customerId: null; name: string };
+  | {
+      kind: 'user';
+      id: string;
+      role: Role;
+      customerId: string | null;
+      name: string;
+      engineerId?: string | null;
+    }
+  | { kind: 'token'; id: string; role: Role; customerId: string | null; name: string; engineerId?: null }
+  | { kind: 'system'; id: 'system'; role: 'admin'; customerId: null; name: string; engineerId?: null };
 
 export function isStaff(p: { role: Role }): boolean {
   return p.role !== 'customer';
