@@ -53,6 +53,19 @@ describe('the ballou CLI', () => {
     );
   });
 
+  it('roster gaps prints the gaps as JSON and exits 3 when there are any', async () => {
+    // An empty roster: every on-call minute of the period is a gap.
+    const res = await ballou(['roster', 'gaps', '--from', '2026-12-01T17:00', '--to', '2026-12-02T08:00']);
+    expect(res.code).toBe(3);
+    const gaps = JSON.parse(res.stdout) as Array<{ start: string; end: string; kind: string }>;
+    expect(gaps).toContainEqual(
+      expect.objectContaining({ start: '2026-12-01T17:00:00+01:00', end: '2026-12-02T08:00:00+01:00', kind: 'no-primary' }),
+    );
+    const bad = await ballou(['roster', 'gaps', '--from', '2026-12-02T00:00', '--to', '2026-12-01T00:00']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('/to');
+  });
+
   it('price --input - reads standard input and exits 2 naming the field on bad input', async () => {
     const good = await ballou(
       ['price', '--input', '-'],
