@@ -23,8 +23,18 @@ export interface Config {
   loginRateLimitPerMinute: number;
   escalateSecondaryAfterSeconds: number;
   escalateManagerAfterSeconds: number;
+  /** After the managers are paged, everyone paged so far is paged again this often until someone acknowledges. */
+  escalateRepeatEverySeconds: number;
   seller: SellerDetails;
-  elks: { apiUrl: string; username: string; password: string; webhookSecret: string; fromNumber: string };
+  elks: {
+    apiUrl: string;
+    username: string;
+    password: string;
+    webhookSecret: string;
+    fromNumber: string;
+    /** A recording of the Swedish greeting played to callers (46elks has no Swedish text-to-speech). */
+    greetingAudioUrl: string;
+  };
   twilio: { apiUrl: string; accountSid: string; authToken: string; fromNumber: string };
   smtpUrl: string;
   mailFrom: string;
@@ -103,6 +113,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     loginRateLimitPerMinute: int(env, 'BALLOU_LOGIN_RATE_LIMIT', 10, 1),
     escalateSecondaryAfterSeconds: int(env, 'BALLOU_ESCALATE_SECONDARY_AFTER', 300, 1),
     escalateManagerAfterSeconds: int(env, 'BALLOU_ESCALATE_MANAGER_AFTER', 600, 1),
+    escalateRepeatEverySeconds: int(env, 'BALLOU_ESCALATE_REPEAT_EVERY', 300, 30),
     seller: {
       name: str(env, 'BALLOU_SELLER_NAME', 'Ballou Internet Services AB'),
       orgNumber: str(env, 'BALLOU_SELLER_ORG_NUMBER', '556000-0000'),
@@ -121,6 +132,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       password: str(env, 'BALLOU_46ELKS_PASSWORD', ''),
       webhookSecret: str(env, 'BALLOU_46ELKS_WEBHOOK_SECRET', ''),
       fromNumber: str(env, 'BALLOU_46ELKS_FROM', 'Ballou'),
+      greetingAudioUrl: str(env, 'BALLOU_46ELKS_GREETING_URL', ''),
     },
     twilio: {
       apiUrl: str(env, 'BALLOU_TWILIO_API_URL', 'https://api.twilio.com'),

@@ -2,11 +2,13 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { Db } from './database.js';
 import * as initialSchema from './migrations/2026-11-28T1400-initial-schema.js';
 import * as rosterSwaps from './migrations/2026-11-28T1500-roster-swaps.js';
+import * as incidentDesk from './migrations/2026-11-28T1600-incident-desk.js';
 
 // Listed statically (not read from the file system) so the built server and the tests run the same set.
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28T1400-initial-schema': initialSchema,
   '2026-11-28T1500-roster-swaps': rosterSwaps,
+  '2026-11-28T1600-incident-desk': incidentDesk,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -30,7 +30,13 @@ import type {
   CustomersTable,
   ServersTable,
 } from './tables/customer.table.js';
-import type { IncidentEventsTable, IncidentsTable, WorkEntriesTable } from './tables/incident.table.js';
+import type {
+  ConsentLinksTable,
+  IncidentAlertsTable,
+  IncidentEventsTable,
+  IncidentsTable,
+  WorkEntriesTable,
+} from './tables/incident.table.js';
 import type { InboundEventsTable, JobsTable, NotificationsTable } from './tables/job.table.js';
 import type {
   EngineersTable,
@@ -73,6 +79,8 @@ export interface Database {
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   work_entries: WorkEntriesTable;
+  incident_alerts: IncidentAlertsTable;
+  consent_links: ConsentLinksTable;
   action_catalogue: ActionCatalogueTable;
   action_authorizations: ActionAuthorizationsTable;
   action_runs: ActionRunsTable;

@@ -14,8 +14,10 @@ import { adminRoutes } from './routes/admin/admin.routes.js';
 import { authRoutes } from './routes/auth/auth.routes.js';
 import { customersRoutes } from './routes/customers/customers.routes.js';
 import { engineersRoutes } from './routes/engineers/engineers.routes.js';
-import { pricingRoutes } from './routes/pricing/pricing.routes.js';
+import { Price, pricingRoutes } from './routes/pricing/pricing.routes.js';
 import { rosterRoutes } from './routes/roster/roster.routes.js';
+import { incidentsRoutes } from './routes/incidents/incidents.routes.js';
+import { telephonyWebhookRoutes } from './routes/webhooks/telephony.routes.js';
 import { systemRoutes } from './routes/system/system.routes.js';
 import { Problem } from './schemas/common.js';
 import { buildValidator } from './validation.js';
@@ -56,6 +58,7 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
   await app.register(rateLimit, { global: false });
   await app.register(authPlugin, { ctx });
   app.addSchema(Problem);
+  app.addSchema(Price);
 
   await app.register(swagger, {
     openapi: {
@@ -93,9 +96,13 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
       await api.register(engineersRoutes, { ctx });
       await api.register(pricingRoutes, { ctx });
       await api.register(rosterRoutes, { ctx });
+      await api.register(incidentsRoutes, { ctx });
+      await api.register(telephonyWebhookRoutes, { ctx, prefix: '' });
     },
     { prefix: '/api/v1' },
   );
+  // API.md names the provider webhooks without the /api/v1 prefix; both paths work.
+  await app.register(telephonyWebhookRoutes, { ctx, prefix: '', hidden: true });
 
   await registerWeb(app, webRoot);
   return app;

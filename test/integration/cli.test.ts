@@ -59,7 +59,11 @@ describe('the ballou CLI', () => {
     expect(res.code).toBe(3);
     const gaps = JSON.parse(res.stdout) as Array<{ start: string; end: string; kind: string }>;
     expect(gaps).toContainEqual(
-      expect.objectContaining({ start: '2026-12-01T17:00:00+01:00', end: '2026-12-02T08:00:00+01:00', kind: 'no-primary' }),
+      expect.objectContaining({
+        start: '2026-12-01T17:00:00+01:00',
+        end: '2026-12-02T08:00:00+01:00',
+        kind: 'no-primary',
+      }),
     );
     const bad = await ballou(['roster', 'gaps', '--from', '2026-12-02T00:00', '--to', '2026-12-01T00:00']);
     expect(bad.code).toBe(2);

@@ -3,6 +3,7 @@ import { enqueueJob } from '../../db/repositories/job.repository.js';
 import { toDbInstant } from '../../db/instant.js';
 import { localDateOfInstant } from '../../domain/calendar/instant.js';
 import type { AppContext } from '../app-context.js';
+import { ESCALATE_JOB, escalateJob } from '../incidents/escalation-job.js';
 import { SEND_MESSAGE_JOB } from '../messaging/enqueue-message.js';
 import { sendMessageJob } from '../messaging/send-message.js';
 import {
@@ -33,6 +34,7 @@ export async function scheduleHousekeeping(ctx: AppContext, atMs = ctx.clock.now
 /** The job kinds this build knows. Later capabilities (paging, escalation, reminders) add theirs here. */
 export const jobHandlers: Record<string, JobHandler> = {
   [SEND_MESSAGE_JOB]: sendMessageJob,
+  [ESCALATE_JOB]: escalateJob,
   [GAP_WARNING_JOB]: gapWarningJob,
   [SHIFT_REMINDERS_JOB]: shiftRemindersJob,
   'sessions.purge': async (ctx) => {

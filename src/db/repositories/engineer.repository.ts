@@ -24,3 +24,12 @@ export async function updateEngineerRow(
 ): Promise<void> {
   await db.updateTable('engineers').set(changes).where('id', '=', id).execute();
 }
+
+export async function findEngineerByPhone(db: DbOrTrx, phone: string): Promise<EngineerRow | undefined> {
+  return db
+    .selectFrom('engineers')
+    .selectAll()
+    .where('phone', '=', phone)
+    .where('active', '=', 1)
+    .executeTakeFirst();
+}

@@ -38,3 +38,16 @@ export async function markPhoneFailing(db: DbOrTrx, engineerId: string, since: s
     .where('phone_failing_since', 'is', null)
     .execute();
 }
+
+/** Open incidents this engineer was paged about, newest first (an "OK" reply without a reference acknowledges the newest). */
+export async function openIncidentsPagedTo(db: DbOrTrx, engineerId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('notifications')
+    .innerJoin('incidents', 'incidents.id', 'notifications.incident_id')
+    .select(['incidents.id as id', 'incidents.reported_at as reported_at'])
+    .where('notifications.engineer_id', '=', engineerId)
+    .where('incidents.state', '=', 'open')
+    .orderBy('incidents.reported_at', 'desc')
+    .execute();
+  return [...new Set(rows.map((r) => r.id))];
+}

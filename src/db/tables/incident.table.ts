@@ -1,3 +1,5 @@
+import type { Selectable } from 'kysely';
+
 export interface IncidentsTable {
   id: string;
   ref: string;
@@ -19,6 +21,7 @@ export interface IncidentsTable {
   created_at: string;
   updated_at: string;
 }
+export type IncidentRow = Selectable<IncidentsTable>;
 
 export interface IncidentEventsTable {
   id: string;
@@ -28,9 +31,11 @@ export interface IncidentEventsTable {
   at: string;
   actor_type: string;
   actor_id: string | null;
+  actor_name: string | null;
   data: string;
   created_at: string;
 }
+export type IncidentEventRow = Selectable<IncidentEventsTable>;
 
 export interface WorkEntriesTable {
   id: string;
@@ -41,5 +46,31 @@ export interface WorkEntriesTable {
   within_responsibility: number;
   note: string | null;
   source: string;
+  created_at: string;
+}
+export type WorkEntryRow = Selectable<WorkEntriesTable>;
+
+export interface IncidentAlertsTable {
+  id: string;
+  incident_id: string;
+  source: string;
+  fingerprint: string;
+  alert_name: string;
+  status: 'firing' | 'resolved' | 'acknowledged';
+  summary: string | null;
+  labels: string;
+  starts_at: string | null;
+  ends_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export type IncidentAlertRow = Selectable<IncidentAlertsTable>;
+
+export interface ConsentLinksTable {
+  id: string;
+  incident_id: string;
+  token_hash: string;
+  expires_at: string;
+  used_at: string | null;
   created_at: string;
 }

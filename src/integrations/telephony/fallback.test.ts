@@ -21,6 +21,7 @@ beforeAll(async () => {
       password: elks.password,
       webhookSecret: 'w',
       fromNumber: '+46766860000',
+      greetingAudioUrl: '',
     },
     twilio: {
       apiUrl: twilio.url,

@@ -21,7 +21,8 @@ const ScenarioInput = Type.Object(
   { description: 'an incident to price; extra fields (e.g. name) are ignored' },
 );
 
-const Price = Type.Object(
+/** Shared by /price-quotes and /incidents/{id}/price; registered once on the root app. */
+export const Price = Type.Object(
   {
     callout: Type.Boolean(),
     currency: Type.Literal('SEK'),
@@ -43,7 +44,6 @@ const Price = Type.Object(
 
 /** POST /price-quotes: what would this incident cost? (API.md "Scenario and price object"). */
 export const pricingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.addSchema(Price);
   app.post(
     '/price-quotes',
     {

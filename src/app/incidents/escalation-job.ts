@@ -1,0 +1,129 @@
+import type { DbOrTrx } from '../../db/database.js';
+import { fromDbBool } from '../../db/instant.js';
+import { findCustomer, findServer } from '../../db/repositories/customer.repository.js';
+import { enqueueJob } from '../../db/repositories/job.repository.js';
+import { escalationStep, type EscalationTimings } from '../../domain/incidents/escalation.js';
+import { resolveAt } from '../../domain/oncall/resolve.js';
+import type { AppContext } from '../app-context.js';
+import type { JobHandler } from '../jobs/job-worker.js';
+import { enqueueMessage } from '../messaging/enqueue-message.js';
+import { loadEngineers, loadRoster, toEngineerInfo } from '../roster/roster-data.js';
+import { swedishTime } from '../roster/roster-jobs.js';
+import { appendIncidentEvent, loadIncident, SYSTEM_ACTOR, type LoadedIncident } from './incident-state.js';
+
+export const ESCALATE_JOB = 'incident.escalate';
+
+const TIER_LABEL = { hog: 'Hög', incident: 'Incident', none: 'Utan avtal' } as const;
+
+export function escalationTimings(ctx: AppContext): EscalationTimings {
+  return {
+    secondaryAfterMs: ctx.config.escalateSecondaryAfterSeconds * 1000,
+    managerAfterMs: ctx.config.escalateManagerAfterSeconds * 1000,
+    repeatEveryMs: ctx.config.escalateRepeatEverySeconds * 1000,
+  };
+}
+
+/** Schedules escalation step `step` of an incident; a step is scheduled once however often this runs. */
+export async function scheduleEscalation(
+  db: DbOrTrx,
+  ctx: AppContext,
+  incidentId: string,
+  step: number,
+  dueAtMs: number,
+): Promise<void> {
+  await enqueueJob(
+    db,
+    {
+      id: ctx.newId(),
+      kind: ESCALATE_JOB,
+      payload: { incidentId, step },
+      dueAtMs,
+      dedupeKey: `escalate:${incidentId}:${step}`,
+      maxAttempts: 50,
+    },
+    ctx.clock.now(),
+  );
+}
+
+/** The page text: customer, tier, server, summary, response deadline, how to acknowledge. */
+async function pageText(db: DbOrTrx, loaded: LoadedIncident): Promise<string> {
+  const customer = loaded.row.customer_id ? await findCustomer(db, loaded.row.customer_id) : undefined;
+  const server = loaded.row.server_id ? await findServer(db, loaded.row.server_id) : undefined;
+  const who =
+    customer?.name ??
+    (loaded.row.caller_number ? `okänd uppringare ${loaded.row.caller_number}` : 'okänd kund');
+  const parts = [
+    `[Ballou] ${loaded.row.ref} ${who} (${TIER_LABEL[loaded.facts.tier]})`,
+    server ? ` ${server.hostname}` : '',
+    `: ${loaded.row.summary.slice(0, 200)}.`,
+    ` Ring upp senast ${swedishTime(loaded.status.responseDueMs)}.`,
+    ` Kvittera: svara "OK ${loaded.row.ref}".`,
+  ];
+  return parts.join('');
+}
+
+/**
+ * One escalation step, run by the job worker: unless someone has acknowledged (or the incident is
+ * resolved), page this step's recipients by SMS (falling back to e-mail) and a phone call, record the
+ * page on the timeline and schedule the next step. All in one transaction with the incident locked, so
+ * an acknowledgement and a step never interleave, and a re-run step queues no second page (dedupe keys).
+ */
+export const escalateJob: JobHandler = async (ctx, rawPayload) => {
+  const { incidentId, step } = rawPayload as { incidentId: string; step: number };
+  await ctx.db.transaction().execute(async (trx) => {
+    const loaded = await loadIncident(trx, ctx, incidentId, true);
+    const { status } = loaded;
+    if (status.acknowledgedAtMs !== null || status.state === 'resolved' || status.state === 'closed') return;
+    const nowMs = ctx.clock.now();
+    const [roster, engineers] = await Promise.all([loadRoster(trx, nowMs, nowMs + 1), loadEngineers(trx)]);
+    const onCall = resolveAt(roster, nowMs);
+    const active = engineers.filter((e) => fromDbBool(e.active));
+    const plan = escalationStep(step, loaded.facts.reportedAtMs, escalationTimings(ctx), {
+      onCall: {
+        primary: onCall.primary?.engineerId ?? null,
+        secondary: onCall.secondary?.engineerId ?? null,
+      },
+      managers: active.filter((e) => fromDbBool(e.is_manager)).map((e) => e.id),
+      everyoneWithPhone: active.filter((e) => toEngineerInfo(e).hasWorkingPhone).map((e) => e.id),
+    });
+    const text = await pageText(trx, loaded);
+    const byId = new Map(engineers.map((e) => [e.id, e]));
+    for (const engineerId of plan.recipients) {
+      const engineer = byId.get(engineerId);
+      if (!engineer) continue;
+      const email = {
+        channel: 'email' as const,
+        to: engineer.email,
+        subject: text.slice(0, 150),
+        body: text,
+        engineerId,
+        incidentId,
+      };
+      await enqueueMessage(trx, ctx, {
+        channel: 'sms',
+        to: engineer.phone,
+        body: text,
+        engineerId,
+        incidentId,
+        dedupeKey: `page:${incidentId}:${step}:${engineerId}:sms`,
+        fallback: email,
+      });
+      await enqueueMessage(trx, ctx, {
+        channel: 'voice',
+        to: engineer.phone,
+        body: `Ballou jour. Nytt ärende ${loaded.row.ref}. ${loaded.row.summary.slice(0, 200)}. Kvittera med SMS.`,
+        engineerId,
+        incidentId,
+        dedupeKey: `page:${incidentId}:${step}:${engineerId}:voice`,
+      });
+    }
+    await appendIncidentEvent(trx, ctx, loaded, {
+      type: step === 0 ? 'paged' : 'escalated',
+      atMs: nowMs,
+      actor: SYSTEM_ACTOR,
+      data: { step, engineerIds: plan.recipients, reason: plan.reason },
+    });
+    if (plan.nextStepAtMs !== null)
+      await scheduleEscalation(trx, ctx, incidentId, step + 1, plan.nextStepAtMs);
+  });
+};

@@ -1,0 +1,130 @@
+import { findIncident, listIncidentRows } from '../../db/repositories/incident.repository.js';
+import { parseInstant } from '../../domain/calendar/instant.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { Principal } from '../../domain/shared/roles.js';
+import { isTier } from '../../domain/shared/tier.js';
+import { priceIncident, type IncidentPrice } from '../../domain/tariff/price-incident.js';
+import { tariffForReport } from '../../domain/tariff/tariff.js';
+import { assertCustomerVisible, requireRole } from '../access.js';
+import type { AppContext } from '../app-context.js';
+import { reportIncident, type IntakeChannel } from './report-incident.js';
+import { actorOf } from './incident-state.js';
+import { loadIncidentView, type IncidentView } from './incident-view.js';
+import { loadPricingRules } from '../pricing/pricing-rules.js';
+
+/** Reads one incident; a customer sees only its own organisation's. */
+export async function getIncident(ctx: AppContext, principal: Principal, id: string): Promise<IncidentView> {
+  const row = await findIncident(ctx.db, id);
+  if (!row || (principal.role === 'customer' && row.customer_id !== principal.customerId)) {
+    throw new DomainError('NOT_FOUND', 'incident not found');
+  }
+  return loadIncidentView(ctx.db, ctx, id);
+}
+
+export interface IncidentPage {
+  items: IncidentView[];
+  nextCursor: string | null;
+}
+
+/** Newest first, filtered by state and customer, cursor-paginated; customers see only their own. */
+export async function listIncidents(
+  ctx: AppContext,
+  principal: Principal,
+  q: { state?: string; customerId?: string; cursor?: string; limit: number },
+): Promise<IncidentPage> {
+  if (principal.role === 'customer') {
+    if (q.customerId && q.customerId !== principal.customerId)
+      throw new DomainError('NOT_FOUND', 'customer not found');
+  }
+  const customerId = principal.role === 'customer' ? (principal.customerId as string) : q.customerId;
+  let before: { reportedAt: string; id: string } | undefined;
+  if (q.cursor) {
+    try {
+      const [reportedAt, id] = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as [
+        string,
+        string,
+      ];
+      before = { reportedAt, id };
+    } catch {
+      throw new DomainError('VALIDATION_FAILED', '/cursor: not a cursor this API returned', [
+        { path: '/cursor', message: 'is not a cursor this API returned' },
+      ]);
+    }
+  }
+  const rows = await listIncidentRows(ctx.db, {
+    ...(q.state ? { states: q.state.split(',') } : {}),
+    ...(customerId ? { customerId } : {}),
+    ...(before ? { before } : {}),
+    limit: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit);
+  const items = await Promise.all(page.map((r) => loadIncidentView(ctx.db, ctx, r.id)));
+  const last = page.at(-1);
+  return {
+    items,
+    nextCursor:
+      rows.length > q.limit && last
+        ? Buffer.from(JSON.stringify([last.reported_at, last.id])).toString('base64url')
+        : null,
+  };
+}
+
+/** POST /incidents: the portal or an API client reports an incident (or adds to the open one). */
+export async function createIncident(
+  ctx: AppContext,
+  principal: Principal,
+  input: {
+    customerId: string;
+    summary: string;
+    serverId?: string | null;
+    reportedAt?: string;
+    channel?: string;
+  },
+): Promise<{ incident: IncidentView; created: boolean }> {
+  requireRole(principal, ['admin', 'manager', 'engineer', 'customer']);
+  assertCustomerVisible(principal, input.customerId);
+  const reportedAtMs = input.reportedAt ? parseInstant(input.reportedAt, '/reportedAt') : ctx.clock.now();
+  if (reportedAtMs > ctx.clock.now() + 60_000) {
+    throw new DomainError('VALIDATION_FAILED', '/reportedAt: lies in the future', [
+      { path: '/reportedAt', message: 'lies in the future' },
+    ]);
+  }
+  const channel = (input.channel ?? (principal.role === 'customer' ? 'portal' : 'api')) as IntakeChannel;
+  return ctx.db.transaction().execute(async (trx) => {
+    const outcome = await reportIncident(trx, ctx, actorOf(principal), {
+      customerId: input.customerId,
+      serverId: input.serverId ?? null,
+      summary: input.summary,
+      reportedAtMs,
+      channel,
+    });
+    return { incident: await loadIncidentView(trx, ctx, outcome.incident.row.id), created: outcome.created };
+  });
+}
+
+/** The incident's price by the pricing engine and the tariff valid at its report time. */
+export async function getIncidentPrice(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+): Promise<IncidentPrice> {
+  const view = await getIncident(ctx, principal, id);
+  if (!isTier(view.tier)) throw new DomainError('INTERNAL', 'incident without a tier');
+  const rules = await loadPricingRules(ctx.db);
+  const reportedAtMs = Date.parse(view.reportedAt);
+  const scenario = {
+    tier: view.tier,
+    reportedAtMs,
+    work: view.work.map((w) => ({
+      startMs: Date.parse(w.start),
+      endMs: Date.parse(w.end),
+      engineer: w.engineerId,
+      withinResponsibility: w.withinResponsibility,
+    })),
+  };
+  return priceIncident(
+    scenario,
+    tariffForReport(rules.tariffs, reportedAtMs, rules.calendar),
+    rules.calendar,
+  );
+}

@@ -1,0 +1,126 @@
+import type { Trx, DbOrTrx } from '../../db/database.js';
+import { fromDbBool, fromDbInstant, toDbInstant } from '../../db/instant.js';
+import {
+  appendEventRow,
+  listEvents,
+  listSlaPolicies,
+  listWorkEntries,
+  lockIncident,
+  updateIncidentRow,
+} from '../../db/repositories/incident.repository.js';
+import type { IncidentEventRow, IncidentRow, WorkEntryRow } from '../../db/tables/incident.table.js';
+import { localDateOfInstant } from '../../domain/calendar/instant.js';
+import { deriveIncident, type IncidentStatus } from '../../domain/incidents/derive-incident.js';
+import type {
+  Actor,
+  IncidentEvent,
+  IncidentEventType,
+  IncidentFacts,
+} from '../../domain/incidents/timeline.js';
+import type { SlaTargets } from '../../domain/sla/sla.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { Principal } from '../../domain/shared/roles.js';
+import type { Tier } from '../../domain/shared/tier.js';
+import type { AppContext } from '../app-context.js';
+
+/** The timeline's view of who acted. */
+export function actorOf(principal: Principal): Actor {
+  return { type: principal.kind, id: principal.id, name: principal.name };
+}
+
+export const SYSTEM_ACTOR: Actor = { type: 'system', id: null, name: 'Ballou' };
+
+export function toDomainEvent(row: IncidentEventRow): IncidentEvent {
+  return {
+    seq: row.seq,
+    type: row.type as IncidentEventType,
+    atMs: fromDbInstant(row.at),
+    actor: { type: row.actor_type as Actor['type'], id: row.actor_id, name: row.actor_name },
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
+}
+
+export function factsOf(row: IncidentRow): IncidentFacts {
+  return {
+    tier: row.tier as Tier,
+    callout: fromDbBool(row.callout),
+    reportedAtMs: fromDbInstant(row.reported_at),
+  };
+}
+
+/** The service-level targets of a tier valid on a local date (SPEC.md section 3; configuration). */
+export async function slaTargetsFor(db: DbOrTrx, tier: Tier, reportedAtMs: number): Promise<SlaTargets> {
+  const date = localDateOfInstant(reportedAtMs);
+  const policy = (await listSlaPolicies(db)).find(
+    (p) => p.tier === tier && p.valid_from <= date && (p.valid_to === null || date < p.valid_to),
+  );
+  if (!policy) throw new DomainError('INTERNAL', `no service-level targets for tier ${tier} on ${date}`);
+  return {
+    responseMinutes: policy.response_minutes,
+    actionMinutes: policy.action_minutes,
+    officeResponseMinutes: policy.office_response_minutes,
+    officeActionMinutes: policy.office_action_minutes,
+  };
+}
+
+export interface LoadedIncident {
+  row: IncidentRow;
+  facts: IncidentFacts;
+  targets: SlaTargets;
+  events: IncidentEvent[];
+  status: IncidentStatus;
+  work: WorkEntryRow[];
+}
+
+/** An incident with its timeline, derived status and work; locked when inside a transaction on PostgreSQL. */
+export async function loadIncident(
+  db: DbOrTrx,
+  ctx: AppContext,
+  id: string,
+  lock = false,
+): Promise<LoadedIncident> {
+  const row = lock
+    ? await lockIncident(db, ctx.dbKind, id)
+    : await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new DomainError('NOT_FOUND', 'incident not found');
+  const [eventRows, work] = await Promise.all([listEvents(db, id), listWorkEntries(db, id)]);
+  const facts = factsOf(row);
+  const targets = await slaTargetsFor(db, facts.tier, facts.reportedAtMs);
+  const events = eventRows.map(toDomainEvent);
+  return { row, facts, targets, events, status: deriveIncident(facts, events, targets), work };
+}
+
+/**
+ * Appends one event to a locked incident's timeline and refreshes the columns derived from it (state and
+ * deadlines, kept on the row for the board's queries). The timeline stays the source of truth.
+ */
+export async function appendIncidentEvent(
+  trx: Trx,
+  ctx: AppContext,
+  loaded: LoadedIncident,
+  event: { type: IncidentEventType; atMs: number; actor: Actor; data?: Record<string, unknown> },
+): Promise<LoadedIncident> {
+  const data = event.data ?? {};
+  const seq = await appendEventRow(trx, {
+    id: ctx.newId(),
+    incident_id: loaded.row.id,
+    type: event.type,
+    at: toDbInstant(event.atMs),
+    actor_type: event.actor.type,
+    actor_id: event.actor.id,
+    actor_name: event.actor.name,
+    data: JSON.stringify(data),
+    created_at: toDbInstant(ctx.clock.now()),
+  });
+  const events = [...loaded.events, { seq, type: event.type, atMs: event.atMs, actor: event.actor, data }];
+  const status = deriveIncident(loaded.facts, events, loaded.targets);
+  const changes = {
+    state: status.state,
+    response_due: toDbInstant(status.responseDueMs),
+    action_due: status.actionDueMs === null ? null : toDbInstant(status.actionDueMs),
+    closed_at: status.closedAtMs === null ? null : toDbInstant(status.closedAtMs),
+    updated_at: toDbInstant(ctx.clock.now()),
+  };
+  await updateIncidentRow(trx, loaded.row.id, changes);
+  return { ...loaded, row: { ...loaded.row, ...changes }, events, status };
+}

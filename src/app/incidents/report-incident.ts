@@ -1,0 +1,130 @@
+import type { Trx } from '../../db/database.js';
+import { toDbBool, toDbInstant } from '../../db/instant.js';
+import { findCustomer, findServer, listTiers } from '../../db/repositories/customer.repository.js';
+import {
+  findOpenIncidentFor,
+  insertIncident,
+  nextSequenceValue,
+} from '../../db/repositories/incident.repository.js';
+import { localDateOfInstant } from '../../domain/calendar/instant.js';
+import { tierOn } from '../../domain/customers/tier-history.js';
+import type { Actor } from '../../domain/incidents/timeline.js';
+import { shouldPage } from '../../domain/incidents/escalation.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { Tier } from '../../domain/shared/tier.js';
+import type { AppContext } from '../app-context.js';
+import { loadPricingRules } from '../pricing/pricing-rules.js';
+import { toTierPeriod } from '../customers/customer-view.js';
+import { appendIncidentEvent, loadIncident, type LoadedIncident } from './incident-state.js';
+import { scheduleEscalation } from './escalation-job.js';
+
+export type IntakeChannel = 'phone' | 'sms' | 'portal' | 'api' | 'email' | 'alert';
+
+export interface IncidentReport {
+  customerId?: string | null;
+  serverId?: string | null;
+  contactId?: string | null;
+  summary: string;
+  reportedAtMs: number;
+  channel: IntakeChannel;
+  callerNumber?: string | null;
+  /** The caller's number matched no contact: recorded as tier `none` and flagged for the desk. */
+  unknownCaller?: boolean;
+  /** Attaches repeats of the same problem (an alert's dedup key) to the open incident. */
+  dedupKey?: string | null;
+  /** Free data kept on the `reported`/`attached` event (alert labels, call id…). */
+  details?: Record<string, unknown>;
+}
+
+export interface ReportOutcome {
+  incident: LoadedIncident;
+  /** False when the report attached to an open incident instead of opening one. */
+  created: boolean;
+}
+
+/**
+ * Opens an incident, or attaches the report to the customer's open incident on the same server (or with
+ * the same dedup key) so one problem is one incident. Runs inside the caller's transaction: intake
+ * webhooks record their idempotency key in the same one. A callout (reported in on-call time) starts the
+ * escalation at once; office-hours incidents go to the desk's queue.
+ */
+export async function reportIncident(
+  trx: Trx,
+  ctx: AppContext,
+  actor: Actor,
+  report: IncidentReport,
+): Promise<ReportOutcome> {
+  if (report.customerId && !(await findCustomer(trx, report.customerId))) {
+    throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found', [
+      { path: '/customerId', message: 'no such customer' },
+    ]);
+  }
+  if (report.serverId) {
+    const server = await findServer(trx, report.serverId);
+    if (!server || (report.customerId && server.customer_id !== report.customerId)) {
+      throw new DomainError('SERVER_NOT_FOUND', "not one of the customer's servers", [
+        { path: '/serverId', message: "is not one of the customer's servers" },
+      ]);
+    }
+  }
+  const open = await findOpenIncidentFor(trx, {
+    dedupKey: report.dedupKey ?? null,
+    customerId: report.customerId ?? null,
+    serverId: report.serverId ?? null,
+  });
+  if (open && (report.customerId || report.dedupKey)) {
+    const loaded = await loadIncident(trx, ctx, open.id, true);
+    const incident = await appendIncidentEvent(trx, ctx, loaded, {
+      type: 'attached',
+      atMs: report.reportedAtMs,
+      actor,
+      data: { channel: report.channel, summary: report.summary, ...(report.details ?? {}) },
+    });
+    return { incident, created: false };
+  }
+
+  const tier = await tierAt(trx, report.customerId ?? null, report.reportedAtMs);
+  const rules = await loadPricingRules(trx);
+  const callout = rules.calendar.isOnCallTime(report.reportedAtMs);
+  const year = localDateOfInstant(report.reportedAtMs).slice(0, 4);
+  const number = await nextSequenceValue(trx, `incident-${year}`);
+  const nowIso = toDbInstant(ctx.clock.now());
+  const id = ctx.newId();
+  await insertIncident(trx, {
+    id,
+    ref: `INC-${year}-${String(number).padStart(5, '0')}`,
+    customer_id: report.customerId ?? null,
+    server_id: report.serverId ?? null,
+    contact_id: report.contactId ?? null,
+    summary: report.summary,
+    channel: report.channel,
+    caller_number: report.callerNumber ?? null,
+    unknown_caller: toDbBool(report.unknownCaller ?? false),
+    tier,
+    callout: toDbBool(callout),
+    dedup_key: report.dedupKey ?? null,
+    state: 'open',
+    reported_at: toDbInstant(report.reportedAtMs),
+    response_due: null,
+    action_due: null,
+    closed_at: null,
+    created_at: nowIso,
+    updated_at: nowIso,
+  });
+  const loaded = await loadIncident(trx, ctx, id, true);
+  const incident = await appendIncidentEvent(trx, ctx, loaded, {
+    type: 'reported',
+    atMs: report.reportedAtMs,
+    actor,
+    data: { channel: report.channel, summary: report.summary, ...(report.details ?? {}) },
+  });
+  if (shouldPage(incident.facts)) await scheduleEscalation(trx, ctx, id, 0, report.reportedAtMs);
+  return { incident, created: true };
+}
+
+/** The customer's tier on the report's local date; unknown callers and customers without one are `none`. */
+async function tierAt(trx: Trx, customerId: string | null, reportedAtMs: number): Promise<Tier> {
+  if (!customerId) return 'none';
+  const history = (await listTiers(trx, [customerId])).map(toTierPeriod);
+  return tierOn(history, localDateOfInstant(reportedAtMs)) ?? 'none';
+}

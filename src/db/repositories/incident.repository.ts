@@ -1,0 +1,215 @@
+import { sql } from 'kysely';
+import type { DatabaseKind, DbOrTrx } from '../database.js';
+import type { IncidentEventRow, IncidentRow, WorkEntryRow } from '../tables/incident.table.js';
+
+export async function insertIncident(db: DbOrTrx, row: IncidentRow): Promise<void> {
+  await db.insertInto('incidents').values(row).execute();
+}
+
+export async function findIncident(db: DbOrTrx, id: string): Promise<IncidentRow | undefined> {
+  return db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findIncidentByRef(db: DbOrTrx, ref: string): Promise<IncidentRow | undefined> {
+  return db.selectFrom('incidents').selectAll().where('ref', '=', ref).executeTakeFirst();
+}
+
+/**
+ * Serialises changes to one incident: on PostgreSQL the row is locked until the transaction ends, so two
+ * acknowledgements (or an ack racing an escalation step) see each other; SQLite has one writer anyway.
+ */
+export async function lockIncident(
+  db: DbOrTrx,
+  kind: DatabaseKind,
+  id: string,
+): Promise<IncidentRow | undefined> {
+  let q = db.selectFrom('incidents').selectAll().where('id', '=', id);
+  if (kind === 'postgres') q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+const OPEN_STATES = ['open', 'acknowledged', 'in_progress'];
+
+/** The open incident a new report attaches to: same dedup key, else same customer and server. */
+export async function findOpenIncidentFor(
+  db: DbOrTrx,
+  q: { dedupKey?: string | null; customerId?: string | null; serverId?: string | null },
+): Promise<IncidentRow | undefined> {
+  if (q.dedupKey) {
+    const byKey = await db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('dedup_key', '=', q.dedupKey)
+      .where('state', 'in', OPEN_STATES)
+      .orderBy('reported_at', 'desc')
+      .executeTakeFirst();
+    if (byKey) return byKey;
+  }
+  if (!q.customerId) return undefined;
+  let query = db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('customer_id', '=', q.customerId)
+    .where('state', 'in', OPEN_STATES)
+    .orderBy('reported_at', 'desc');
+  query = q.serverId ? query.where('server_id', '=', q.serverId) : query.where('server_id', 'is', null);
+  return query.executeTakeFirst();
+}
+
+export interface IncidentListQuery {
+  states?: string[];
+  customerId?: string;
+  /** Keyset: rows reported before (reportedAt, id). */
+  before?: { reportedAt: string; id: string };
+  limit: number;
+}
+
+/** Newest first, keyset-paginated on (reported_at, id). */
+export async function listIncidentRows(db: DbOrTrx, q: IncidentListQuery): Promise<IncidentRow[]> {
+  let query = db
+    .selectFrom('incidents')
+    .selectAll()
+    .orderBy('reported_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit);
+  if (q.states && q.states.length > 0) query = query.where('state', 'in', q.states);
+  if (q.customerId) query = query.where('customer_id', '=', q.customerId);
+  if (q.before) {
+    const { reportedAt, id } = q.before;
+    query = query.where((eb) =>
+      eb.or([
+        eb('reported_at', '<', reportedAt),
+        eb.and([eb('reported_at', '=', reportedAt), eb('id', '<', id)]),
+      ]),
+    );
+  }
+  return query.execute();
+}
+
+export async function updateIncidentRow(
+  db: DbOrTrx,
+  id: string,
+  changes: Partial<Omit<IncidentRow, 'id' | 'created_at' | 'ref'>>,
+): Promise<void> {
+  await db.updateTable('incidents').set(changes).where('id', '=', id).execute();
+}
+
+export async function listEvents(db: DbOrTrx, incidentId: string): Promise<IncidentEventRow[]> {
+  return db
+    .selectFrom('incident_events')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('seq')
+    .execute();
+}
+
+/** Appends a timeline event with the next sequence number (call with the incident locked). */
+export async function appendEventRow(db: DbOrTrx, row: Omit<IncidentEventRow, 'seq'>): Promise<number> {
+  const last = await db
+    .selectFrom('incident_events')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('incident_id', '=', row.incident_id)
+    .executeTakeFirst();
+  const seq = Number(last?.seq ?? 0) + 1;
+  await db
+    .insertInto('incident_events')
+    .values({ ...row, seq })
+    .execute();
+  return seq;
+}
+
+export async function insertWorkEntry(db: DbOrTrx, row: WorkEntryRow): Promise<void> {
+  await db.insertInto('work_entries').values(row).execute();
+}
+
+export async function listWorkEntries(db: DbOrTrx, incidentId: string): Promise<WorkEntryRow[]> {
+  return db
+    .selectFrom('work_entries')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('start_at')
+    .orderBy('end_at')
+    .execute();
+}
+
+/** Takes the next number of a named series inside the caller's transaction (gap-free when it commits). */
+export async function nextSequenceValue(db: DbOrTrx, name: string): Promise<number> {
+  await db
+    .insertInto('number_sequences')
+    .values({ name, next_value: 1 })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const row = await db
+    .updateTable('number_sequences')
+    .set({ next_value: sql`next_value + 1` })
+    .where('name', '=', name)
+    .returning('next_value')
+    .executeTakeFirstOrThrow();
+  return Number(row.next_value) - 1;
+}
+
+/** Records a provider's delivery once; false when the same (source, key) was seen before (a retry). */
+export async function claimInboundEvent(
+  db: DbOrTrx,
+  row: { id: string; source: string; dedupe_key: string; created_at: string },
+): Promise<boolean> {
+  const result = await db
+    .insertInto('inbound_events')
+    .values({ ...row, response: null })
+    .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function setInboundResponse(
+  db: DbOrTrx,
+  source: string,
+  key: string,
+  response: string,
+): Promise<void> {
+  await db
+    .updateTable('inbound_events')
+    .set({ response })
+    .where('source', '=', source)
+    .where('dedupe_key', '=', key)
+    .execute();
+}
+
+export async function findInboundEvent(
+  db: DbOrTrx,
+  source: string,
+  key: string,
+): Promise<{ response: string | null } | undefined> {
+  return db
+    .selectFrom('inbound_events')
+    .select('response')
+    .where('source', '=', source)
+    .where('dedupe_key', '=', key)
+    .executeTakeFirst();
+}
+
+export async function listSlaPolicies(db: DbOrTrx): Promise<
+  Array<{
+    tier: string;
+    valid_from: string;
+    valid_to: string | null;
+    response_minutes: number;
+    action_minutes: number;
+    office_response_minutes: number;
+    office_action_minutes: number;
+  }>
+> {
+  return db
+    .selectFrom('sla_policies')
+    .select([
+      'tier',
+      'valid_from',
+      'valid_to',
+      'response_minutes',
+      'action_minutes',
+      'office_response_minutes',
+      'office_action_minutes',
+    ])
+    .orderBy('valid_from')
+    .execute();
+}

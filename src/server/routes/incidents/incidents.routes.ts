@@ -1,0 +1,298 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppContext } from '../../../app/app-context.js';
+import {
+  acknowledgeIncident,
+  closeIncident,
+  logWork,
+  recordCallBack,
+  recordConsent,
+  resolveIncident,
+  triageIncident,
+} from '../../../app/incidents/incident-commands.js';
+import {
+  createIncident,
+  getIncident,
+  getIncidentPrice,
+  listIncidents,
+} from '../../../app/incidents/incident-queries.js';
+import { principalOf } from '../../plugins/auth.js';
+import { EVERYONE } from '../../route-access.js';
+import { Id, IdParams, Nullable, STANDARD_ERRORS } from '../../schemas/common.js';
+
+const Instant = Type.String({
+  minLength: 10,
+  maxLength: 40,
+  description: 'ISO 8601; without offset = Stockholm time',
+});
+const Clock = Type.Enum(['pending', 'near_breach', 'breached', 'met', 'missed']);
+
+const Incident = Type.Object(
+  {
+    id: Type.String(),
+    ref: Type.String(),
+    customerId: Nullable(Type.String()),
+    customerName: Nullable(Type.String()),
+    serverId: Nullable(Type.String()),
+    hostname: Nullable(Type.String()),
+    summary: Type.String(),
+    channel: Type.String(),
+    callerNumber: Nullable(Type.String()),
+    unknownCaller: Type.Boolean(),
+    tier: Type.Enum(['hog', 'incident', 'none']),
+    callout: Type.Boolean(),
+    state: Type.Enum(['open', 'acknowledged', 'in_progress', 'resolved', 'closed']),
+    reportedAt: Type.String(),
+    responseDue: Type.String(),
+    actionDue: Nullable(Type.String()),
+    acknowledgedAt: Nullable(Type.String()),
+    calledBackAt: Nullable(Type.String()),
+    triage: Nullable(Type.Object({ withinResponsibility: Type.Boolean(), at: Type.String() })),
+    consentRequired: Type.Boolean(),
+    consent: Nullable(
+      Type.Object({ granted: Type.Boolean(), by: Type.String(), via: Type.String(), at: Type.String() }),
+    ),
+    resolvedAt: Nullable(Type.String()),
+    closedAt: Nullable(Type.String()),
+    sla: Type.Object({ response: Clock, action: Nullable(Clock) }),
+    timeline: Type.Array(
+      Type.Object({
+        seq: Type.Integer(),
+        type: Type.String(),
+        at: Type.String(),
+        actor: Type.Object({
+          type: Type.String(),
+          id: Nullable(Type.String()),
+          name: Nullable(Type.String()),
+        }),
+        data: Type.Record(Type.String(), Type.Unknown()),
+      }),
+    ),
+    work: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        engineerId: Type.String(),
+        start: Type.String(),
+        end: Type.String(),
+        withinResponsibility: Type.Boolean(),
+        note: Nullable(Type.String()),
+      }),
+    ),
+  },
+  { $id: 'Incident' },
+);
+
+const Note = Type.Object(
+  { note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))) },
+  { additionalProperties: false },
+);
+const RESPOND = { roles: ['admin', 'manager', 'engineer'] } as const;
+const tags = ['incidents'];
+
+/** The incident desk (SPEC.md section 5): report, acknowledge, call back, triage, consent, work, resolve, close. */
+export const incidentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.addSchema(Incident);
+  const IncidentRef = Type.Ref('Incident');
+  const ok = { 200: IncidentRef, ...STANDARD_ERRORS };
+
+  app.post(
+    '/incidents',
+    {
+      config: { access: { roles: ['admin', 'manager', 'engineer', 'customer'] } },
+      schema: {
+        tags,
+        summary: "Report an incident (attaches to the customer's open incident on the same server)",
+        body: Type.Object(
+          {
+            customerId: Id,
+            summary: Type.String({ minLength: 1, maxLength: 2000 }),
+            serverId: Type.Optional(Nullable(Id)),
+            reportedAt: Type.Optional(Instant),
+            channel: Type.Optional(Type.Enum(['phone', 'sms', 'portal', 'api', 'email'])),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: IncidentRef, 200: IncidentRef, ...STANDARD_ERRORS },
+      },
+    },
+    async (req, reply) => {
+      const { incident, created } = await createIncident(ctx, principalOf(req), req.body);
+      return reply.code(created ? 201 : 200).send(incident);
+    },
+  );
+
+  app.get(
+    '/incidents',
+    {
+      config: { access: { roles: EVERYONE } },
+      schema: {
+        tags,
+        querystring: Type.Object({
+          state: Type.Optional(
+            Type.String({
+              pattern:
+                '^(open|acknowledged|in_progress|resolved|closed)(,(open|acknowledged|in_progress|resolved|closed))*$',
+            }),
+          ),
+          customerId: Type.Optional(Id),
+          cursor: Type.Optional(Type.String({ maxLength: 500 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+        }),
+        response: {
+          200: Type.Object({ items: Type.Array(IncidentRef), nextCursor: Nullable(Type.String()) }),
+          ...STANDARD_ERRORS,
+        },
+      },
+    },
+    async (req) =>
+      listIncidents(ctx, principalOf(req), {
+        limit: req.query.limit ?? 50,
+        ...(req.query.state ? { state: req.query.state } : {}),
+        ...(req.query.customerId ? { customerId: req.query.customerId } : {}),
+        ...(req.query.cursor ? { cursor: req.query.cursor } : {}),
+      }),
+  );
+
+  app.get(
+    '/incidents/:id',
+    { config: { access: { roles: EVERYONE } }, schema: { tags, params: IdParams, response: ok } },
+    async (req) => getIncident(ctx, principalOf(req), req.params.id),
+  );
+
+  app.post(
+    '/incidents/:id/ack',
+    {
+      config: { access: RESPOND },
+      schema: {
+        tags,
+        summary: 'Acknowledge: stops the escalation',
+        params: IdParams,
+        body: Type.Optional(
+          Type.Object({ engineerId: Type.Optional(Nullable(Id)) }, { additionalProperties: false }),
+        ),
+        response: ok,
+      },
+    },
+    async (req) => acknowledgeIncident(ctx, principalOf(req), req.params.id, req.body ?? {}),
+  );
+
+  app.post(
+    '/incidents/:id/callback',
+    {
+      config: { access: RESPOND },
+      schema: {
+        tags,
+        summary: 'The customer was called back: ends the response clock',
+        params: IdParams,
+        body: Type.Optional(Type.Object({ at: Type.Optional(Instant) }, { additionalProperties: false })),
+        response: ok,
+      },
+    },
+    async (req) => recordCallBack(ctx, principalOf(req), req.params.id, req.body ?? {}),
+  );
+
+  app.post(
+    '/incidents/:id/triage',
+    {
+      config: { access: RESPOND },
+      schema: {
+        tags,
+        summary: "Within Ballou's responsibility, or hand over to the customer's application-level contact",
+        params: IdParams,
+        body: Type.Object(
+          {
+            withinResponsibility: Type.Boolean(),
+            note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+          },
+          { additionalProperties: false },
+        ),
+        response: ok,
+      },
+    },
+    async (req) => triageIncident(ctx, principalOf(req), req.params.id, req.body),
+  );
+
+  app.post(
+    '/incidents/:id/consent',
+    {
+      config: { access: { roles: ['admin', 'manager', 'engineer', 'customer'] } },
+      schema: {
+        tags,
+        summary: "The customer's decision on billable work (tiers incident and none)",
+        params: IdParams,
+        body: Type.Object(
+          {
+            granted: Type.Boolean(),
+            by: Type.String({ minLength: 1, maxLength: 200 }),
+            via: Type.Enum(['phone', 'portal']),
+          },
+          { additionalProperties: false },
+        ),
+        response: ok,
+      },
+    },
+    async (req) => recordConsent(ctx, principalOf(req), req.params.id, req.body),
+  );
+
+  app.post(
+    '/incidents/:id/work',
+    {
+      config: { access: RESPOND },
+      schema: {
+        tags,
+        summary: 'Log a work entry (≤ 24 h, no overlap with the same engineer on this incident)',
+        params: IdParams,
+        body: Type.Object(
+          {
+            start: Instant,
+            end: Instant,
+            engineerId: Id,
+            withinResponsibility: Type.Boolean(),
+            note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ workEntryId: Type.String(), incident: IncidentRef }),
+          ...STANDARD_ERRORS,
+        },
+      },
+    },
+    async (req, reply) => {
+      const { incident, workEntryId } = await logWork(ctx, principalOf(req), req.params.id, req.body);
+      return reply.code(201).send({ workEntryId, incident });
+    },
+  );
+
+  app.post(
+    '/incidents/:id/resolve',
+    {
+      config: { access: RESPOND },
+      schema: { tags, params: IdParams, body: Type.Optional(Note), response: ok },
+    },
+    async (req) => resolveIncident(ctx, principalOf(req), req.params.id, req.body ?? {}),
+  );
+
+  app.post(
+    '/incidents/:id/close',
+    {
+      config: { access: RESPOND },
+      schema: { tags, params: IdParams, body: Type.Optional(Note), response: ok },
+    },
+    async (req) => closeIncident(ctx, principalOf(req), req.params.id, req.body ?? {}),
+  );
+
+  app.get(
+    '/incidents/:id/price',
+    {
+      config: { access: { roles: EVERYONE } },
+      schema: {
+        tags,
+        summary: 'The price by the tariff valid at the report time',
+        params: IdParams,
+        response: { 200: Type.Ref('Price'), ...STANDARD_ERRORS },
+      },
+    },
+    async (req) => getIncidentPrice(ctx, principalOf(req), req.params.id),
+  );
+};
