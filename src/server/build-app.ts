@@ -18,6 +18,8 @@ import { Price, pricingRoutes } from './routes/pricing/pricing.routes.js';
 import { rosterRoutes } from './routes/roster/roster.routes.js';
 import { incidentsRoutes } from './routes/incidents/incidents.routes.js';
 import { telephonyWebhookRoutes } from './routes/webhooks/telephony.routes.js';
+import { alertWebhookRoutes } from './routes/webhooks/alerts.routes.js';
+import { integrationsRoutes } from './routes/admin/integrations.routes.js';
 import { systemRoutes } from './routes/system/system.routes.js';
 import { Problem } from './schemas/common.js';
 import { buildValidator } from './validation.js';
@@ -98,11 +100,14 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
       await api.register(rosterRoutes, { ctx });
       await api.register(incidentsRoutes, { ctx });
       await api.register(telephonyWebhookRoutes, { ctx, prefix: '' });
+      await api.register(alertWebhookRoutes, { ctx, prefix: '' });
+      await api.register(integrationsRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );
   // API.md names the provider webhooks without the /api/v1 prefix; both paths work.
   await app.register(telephonyWebhookRoutes, { ctx, prefix: '', hidden: true });
+  await app.register(alertWebhookRoutes, { ctx, prefix: '', hidden: true });
 
   await registerWeb(app, webRoot);
   return app;

@@ -283,7 +283,8 @@ export function closeIncident(
 }
 
 /**
- * Acknowledgement from outside a login (an engineer's SMS reply), inside the intake's transaction.
+ * Acknowledgement from outside a login (an engineer's SMS reply, a monitoring system's acknowledge),
+ * inside the intake's transaction.
  * Returns what the reply SMS says.
  */
 export async function acknowledgeInTransaction(
@@ -291,10 +292,13 @@ export async function acknowledgeInTransaction(
   ctx: AppContext,
   actor: Actor,
   incidentId: string,
-  engineerId: string,
+  engineerId: string | null,
 ): Promise<{ ref: string; responseDueText: string }> {
   const loaded = await loadIncident(trx, ctx, incidentId, true);
-  const event = decideAcknowledge(loaded.status, { atMs: ctx.clock.now(), engineerId });
+  const event = decideAcknowledge(loaded.status, {
+    atMs: ctx.clock.now(),
+    ...(engineerId ? { engineerId } : {}),
+  });
   if (event) {
     await appendIncidentEvent(trx, ctx, loaded, { ...event, actor });
     await appendAudit(trx, {
@@ -304,7 +308,7 @@ export async function acknowledgeInTransaction(
       entityType: 'incident',
       entityId: incidentId,
       customerId: loaded.row.customer_id,
-      data: { via: 'sms' },
+      data: { via: actor.type },
     });
   }
   return { ref: loaded.row.ref, responseDueText: swedishTime(loaded.status.responseDueMs) };

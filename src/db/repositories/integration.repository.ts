@@ -1,0 +1,56 @@
+import type { Selectable } from 'kysely';
+import type { DbOrTrx } from '../database.js';
+import type { IntegrationsTable } from '../tables/auth.table.js';
+import type { IncidentAlertRow } from '../tables/incident.table.js';
+
+export type IntegrationRow = Selectable<IntegrationsTable>;
+
+export async function insertIntegration(db: DbOrTrx, row: IntegrationRow): Promise<void> {
+  await db.insertInto('integrations').values(row).execute();
+}
+
+export async function findIntegrationByHash(
+  db: DbOrTrx,
+  tokenHash: string,
+): Promise<IntegrationRow | undefined> {
+  return db.selectFrom('integrations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function listIntegrations(db: DbOrTrx): Promise<IntegrationRow[]> {
+  return db.selectFrom('integrations').selectAll().orderBy('created_at').execute();
+}
+
+export async function revokeIntegrationRow(db: DbOrTrx, id: string, at: string): Promise<number> {
+  const res = await db
+    .updateTable('integrations')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** Records an alert's latest status on its incident (one row per fingerprint). */
+export async function upsertIncidentAlert(db: DbOrTrx, row: IncidentAlertRow): Promise<void> {
+  await db
+    .insertInto('incident_alerts')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['incident_id', 'source', 'fingerprint']).doUpdateSet({
+        status: row.status,
+        summary: row.summary,
+        ends_at: row.ends_at,
+        updated_at: row.updated_at,
+      }),
+    )
+    .execute();
+}
+
+export async function listIncidentAlerts(db: DbOrTrx, incidentId: string): Promise<IncidentAlertRow[]> {
+  return db
+    .selectFrom('incident_alerts')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('created_at')
+    .execute();
+}
