@@ -8,6 +8,7 @@ import { createLogger } from '../config/logger.js';
 import { buildApp } from './build-app.js';
 import { jobHandlers, scheduleHousekeeping } from '../app/jobs/job-handlers.js';
 import { scheduleRosterJobs } from '../app/roster/roster-jobs.js';
+import { scheduleSlaCheck } from '../app/incidents/sla-job.js';
 
 /** The built web app lives next to the compiled server: dist/web. */
 function findWebRoot(): string | undefined {
@@ -38,6 +39,7 @@ export async function startServer(config: Config): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   await scheduleHousekeeping(runtime.ctx);
   await scheduleRosterJobs(runtime.ctx);
+  await scheduleSlaCheck(runtime.ctx);
   worker.start();
   logger.info(
     { database: runtime.database.kind, url: config.publicUrl },

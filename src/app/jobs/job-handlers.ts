@@ -4,6 +4,7 @@ import { toDbInstant } from '../../db/instant.js';
 import { localDateOfInstant } from '../../domain/calendar/instant.js';
 import type { AppContext } from '../app-context.js';
 import { ESCALATE_JOB, escalateJob } from '../incidents/escalation-job.js';
+import { SLA_CHECK_JOB, slaCheckJob } from '../incidents/sla-job.js';
 import { SEND_MESSAGE_JOB } from '../messaging/enqueue-message.js';
 import { sendMessageJob } from '../messaging/send-message.js';
 import {
@@ -35,6 +36,7 @@ export async function scheduleHousekeeping(ctx: AppContext, atMs = ctx.clock.now
 export const jobHandlers: Record<string, JobHandler> = {
   [SEND_MESSAGE_JOB]: sendMessageJob,
   [ESCALATE_JOB]: escalateJob,
+  [SLA_CHECK_JOB]: slaCheckJob,
   [GAP_WARNING_JOB]: gapWarningJob,
   [SHIFT_REMINDERS_JOB]: shiftRemindersJob,
   'sessions.purge': async (ctx) => {
