@@ -306,3 +306,55 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('live board', () => {
+  it('streams incident changes as server-sent events and orders the board by priority', async () => {
+    const t = await startTestApp('sqlite');
+    try {
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const address = t.app.server.address();
+      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const admin = await t.token('admin');
+      const customer = async (name: string, orgNumber: string, tier: string) =>
+        (
+          await t.call('POST', '/api/v1/customers', admin, {
+            name,
+            orgNumber,
+            tier,
+            agreementStart: '2026-01-01',
+          })
+        ).json().id;
+      const none = await customer('Utan Avtal AB', '556900-7775', 'none');
+      const hog = await customer('Hög AB', '556677-0011', 'hog');
+      const abort = new AbortController();
+      const stream = await fetch(`${base}/api/v1/incidents/stream`, {
+        headers: { authorization: `Bearer ${admin}` },
+        signal: abort.signal,
+      });
+      expect(stream.headers.get('content-type')).toContain('text/event-stream');
+      const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+      t.clock.advance(1000);
+      const first = (
+        await t.call('POST', '/api/v1/incidents', admin, { customerId: none, summary: 'Långsam sajt' })
+      ).json();
+      t.clock.advance(1000);
+      const second = (
+        await t.call('POST', '/api/v1/incidents', admin, { customerId: hog, summary: 'Allt nere' })
+      ).json();
+      let text = '';
+      const deadline = Date.now() + 10_000;
+      while (!(text.includes(first.id) && text.includes(second.id)) && Date.now() < deadline) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      abort.abort();
+      expect(text).toMatch(/event: incident\ndata: \{"id":"/);
+      expect(text.indexOf(first.id)).toBeLessThan(text.indexOf(second.id));
+      const board = (await t.call('GET', '/api/v1/incidents/board', admin)).json();
+      expect(board.map((i: { id: string }) => i.id)).toEqual([second.id, first.id]);
+    } finally {
+      await t.close();
+    }
+  });
+});

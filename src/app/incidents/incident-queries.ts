@@ -9,7 +9,9 @@ import { assertCustomerVisible, requireRole } from '../access.js';
 import type { AppContext } from '../app-context.js';
 import { reportIncident, type IntakeChannel } from './report-incident.js';
 import { actorOf } from './incident-state.js';
-import { loadIncidentView, type IncidentView } from './incident-view.js';
+import { loadIncidentView, toIncidentView, type IncidentView } from './incident-view.js';
+import { loadIncident } from './incident-state.js';
+import { compareForBoard } from '../../domain/incidents/board.js';
 import { loadPricingRules } from '../pricing/pricing-rules.js';
 
 /** Reads one incident; a customer sees only its own organisation's. */
@@ -67,6 +69,27 @@ export async function listIncidents(
         ? Buffer.from(JSON.stringify([last.reported_at, last.id])).toString('base64url')
         : null,
   };
+}
+
+/**
+ * The duty board: every open incident, highest priority first (tier hog, incident, none; then the
+ * nearest open deadline; then the oldest report). A customer sees only its own.
+ */
+export async function incidentBoard(ctx: AppContext, principal: Principal): Promise<IncidentView[]> {
+  const rows = await listIncidentRows(ctx.db, {
+    states: ['open', 'acknowledged', 'in_progress'],
+    ...(principal.role === 'customer' ? { customerId: principal.customerId as string } : {}),
+    limit: 1000,
+  });
+  const loaded = await Promise.all(rows.map((r) => loadIncident(ctx.db, ctx, r.id)));
+  loaded.sort((a, b) =>
+    compareForBoard(
+      { ...a.status, tier: a.facts.tier, id: a.row.id },
+      { ...b.status, tier: b.facts.tier, id: b.row.id },
+    ),
+  );
+  const nowMs = ctx.clock.now();
+  return Promise.all(loaded.map((l) => toIncidentView(ctx.db, l, nowMs)));
 }
 
 /** POST /incidents: the portal or an API client reports an incident (or adds to the open one). */

@@ -213,3 +213,19 @@ export async function listSlaPolicies(db: DbOrTrx): Promise<
     .orderBy('valid_from')
     .execute();
 }
+
+/** Incidents changed after `since` (ISO UTC), oldest change first: what a live board has not seen yet. */
+export async function listIncidentsChangedSince(
+  db: DbOrTrx,
+  q: { since: string; customerId?: string; limit: number },
+): Promise<IncidentRow[]> {
+  let query = db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('updated_at', '>', q.since)
+    .orderBy('updated_at')
+    .orderBy('id')
+    .limit(q.limit);
+  if (q.customerId) query = query.where('customer_id', '=', q.customerId);
+  return query.execute();
+}

@@ -14,8 +14,10 @@ import {
   createIncident,
   getIncident,
   getIncidentPrice,
+  incidentBoard,
   listIncidents,
 } from '../../../app/incidents/incident-queries.js';
+import { incidentChangesSince } from '../../../app/incidents/incident-changes.js';
 import { principalOf } from '../../plugins/auth.js';
 import { EVERYONE } from '../../route-access.js';
 import { Id, IdParams, Nullable, STANDARD_ERRORS } from '../../schemas/common.js';
@@ -88,10 +90,17 @@ const Note = Type.Object(
 );
 const RESPOND = { roles: ['admin', 'manager', 'engineer'] } as const;
 const tags = ['incidents'];
+/** How often a live stream looks for changes (any node may have made them). */
+const STREAM_POLL_MS = 1_000;
 
 /** The incident desk (SPEC.md section 5): report, acknowledge, call back, triage, consent, work, resolve, close. */
 export const incidentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.addSchema(Incident);
+  // Live streams never end on their own: end them before the server closes, or closing would wait for ever.
+  const openStreams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...openStreams]) end();
+  });
   const IncidentRef = Type.Ref('Incident');
   const ok = { 200: IncidentRef, ...STANDARD_ERRORS };
 
@@ -151,6 +160,76 @@ export const incidentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         ...(req.query.customerId ? { customerId: req.query.customerId } : {}),
         ...(req.query.cursor ? { cursor: req.query.cursor } : {}),
       }),
+  );
+
+  app.get(
+    '/incidents/stream',
+    {
+      config: { access: { roles: EVERYONE } },
+      schema: {
+        tags,
+        summary:
+          'Server-sent events: every change of an incident, for live boards (resumes with Last-Event-ID)',
+      },
+    },
+    async (req, reply) => {
+      const principal = principalOf(req);
+      const lastEventId = req.headers['last-event-id'];
+      let position: string | null = typeof lastEventId === 'string' ? lastEventId : null;
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 3000\n\n');
+      let closed = false;
+      let polling = false;
+      const poll = async () => {
+        if (closed || polling) return;
+        polling = true;
+        try {
+          const { changes, position: next } = await incidentChangesSince(ctx, principal, position);
+          position = next;
+          for (const change of changes)
+            res.write(`id: ${change.updatedAt}\nevent: incident\ndata: ${JSON.stringify(change)}\n\n`);
+        } catch (error) {
+          req.log.warn({ err: error }, 'incident stream poll failed');
+        } finally {
+          polling = false;
+        }
+      };
+      await poll();
+      const timer = setInterval(() => void poll(), STREAM_POLL_MS);
+      const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+      const stop = () => {
+        closed = true;
+        clearInterval(timer);
+        clearInterval(heartbeat);
+        openStreams.delete(end);
+      };
+      const end = () => {
+        stop();
+        res.end();
+      };
+      openStreams.add(end);
+      req.raw.on('close', stop);
+    },
+  );
+
+  app.get(
+    '/incidents/board',
+    {
+      config: { access: { roles: EVERYONE } },
+      schema: {
+        tags,
+        summary: 'Open incidents by priority: tier, then the nearest open deadline',
+        response: { 200: Type.Array(IncidentRef), ...STANDARD_ERRORS },
+      },
+    },
+    async (req) => incidentBoard(ctx, principalOf(req)),
   );
 
   app.get(
