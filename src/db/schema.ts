@@ -31,7 +31,7 @@ import type {
   ServersTable,
 } from './tables/customer.table.js';
 import type {
-  ConsentLinksTable,
+  ActionLinksTable,
   IncidentAlertsTable,
   IncidentEventsTable,
   IncidentsTable,
@@ -80,7 +80,7 @@ export interface Database {
   incident_events: IncidentEventsTable;
   work_entries: WorkEntriesTable;
   incident_alerts: IncidentAlertsTable;
-  consent_links: ConsentLinksTable;
+  action_links: ActionLinksTable;
   action_catalogue: ActionCatalogueTable;
   action_authorizations: ActionAuthorizationsTable;
   action_runs: ActionRunsTable;

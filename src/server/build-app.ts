@@ -20,6 +20,8 @@ import { incidentsRoutes } from './routes/incidents/incidents.routes.js';
 import { telephonyWebhookRoutes } from './routes/webhooks/telephony.routes.js';
 import { alertWebhookRoutes } from './routes/webhooks/alerts.routes.js';
 import { integrationsRoutes } from './routes/admin/integrations.routes.js';
+import { linkPages } from './routes/links/link-pages.js';
+import { linksApiRoutes } from './routes/links/links.routes.js';
 import { systemRoutes } from './routes/system/system.routes.js';
 import { Problem } from './schemas/common.js';
 import { buildValidator } from './validation.js';
@@ -102,12 +104,14 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
       await api.register(telephonyWebhookRoutes, { ctx, prefix: '' });
       await api.register(alertWebhookRoutes, { ctx, prefix: '' });
       await api.register(integrationsRoutes, { ctx });
+      await api.register(linksApiRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );
   // API.md names the provider webhooks without the /api/v1 prefix; both paths work.
   await app.register(telephonyWebhookRoutes, { ctx, prefix: '', hidden: true });
   await app.register(alertWebhookRoutes, { ctx, prefix: '', hidden: true });
+  await app.register(linkPages, { ctx });
 
   await registerWeb(app, webRoot);
   return app;

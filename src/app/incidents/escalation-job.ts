@@ -9,6 +9,7 @@ import type { JobHandler } from '../jobs/job-worker.js';
 import { enqueueMessage } from '../messaging/enqueue-message.js';
 import { loadEngineers, loadRoster, toEngineerInfo } from '../roster/roster-data.js';
 import { swedishTime } from '../roster/roster-jobs.js';
+import { createAckLink } from './action-links.js';
 import { appendIncidentEvent, loadIncident, SYSTEM_ACTOR, type LoadedIncident } from './incident-state.js';
 
 export const ESCALATE_JOB = 'incident.escalate';
@@ -57,7 +58,7 @@ async function pageText(db: DbOrTrx, loaded: LoadedIncident): Promise<string> {
     server ? ` ${server.hostname}` : '',
     `: ${loaded.row.summary.slice(0, 200)}.`,
     ` Ring upp senast ${swedishTime(loaded.status.responseDueMs)}.`,
-    ` Kvittera: svara "OK ${loaded.row.ref}".`,
+    ` Svara "OK ${loaded.row.ref}" eller kvittera:`,
   ];
   return parts.join('');
 }
@@ -91,18 +92,19 @@ export const escalateJob: JobHandler = async (ctx, rawPayload) => {
     for (const engineerId of plan.recipients) {
       const engineer = byId.get(engineerId);
       if (!engineer) continue;
+      const personal = `${text} ${await createAckLink(trx, ctx, incidentId, engineerId)}`;
       const email = {
         channel: 'email' as const,
         to: engineer.email,
         subject: text.slice(0, 150),
-        body: text,
+        body: personal,
         engineerId,
         incidentId,
       };
       await enqueueMessage(trx, ctx, {
         channel: 'sms',
         to: engineer.phone,
-        body: text,
+        body: personal,
         engineerId,
         incidentId,
         dedupeKey: `page:${incidentId}:${step}:${engineerId}:sms`,

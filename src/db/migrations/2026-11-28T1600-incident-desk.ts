@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 
 /*
  * The incident desk: who acted is named on each timeline event, the alerts behind an incident are kept
- * (firing/resolved per fingerprint), and customers give consent through one-time portal links.
+ * (firing/resolved per fingerprint), and one-time links let an engineer acknowledge from a page and a
+ * customer give consent from the portal.
  * Frozen: never edit, add a new migration.
  */
 
@@ -36,18 +37,22 @@ export async function up(db: Db): Promise<void> {
     .unique()
     .execute();
 
+  // One-time links: an engineer acknowledges from the page SMS, a customer gives consent from the portal.
   await db.schema
-    .createTable('consent_links')
+    .createTable('action_links')
     .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('ack', 'consent')`))
     .addColumn('incident_id', 'text', (c) => c.notNull().references('incidents.id'))
+    .addColumn('engineer_id', 'text', (c) => c.references('engineers.id'))
+    .addColumn('contact_name', 'text')
     .addColumn('token_hash', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addColumn('used_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema
-    .createIndex('consent_links_hash_uq')
-    .on('consent_links')
+    .createIndex('action_links_hash_uq')
+    .on('action_links')
     .column('token_hash')
     .unique()
     .execute();

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DatabaseKind, DbOrTrx } from '../database.js';
-import type { IncidentEventRow, IncidentRow, WorkEntryRow } from '../tables/incident.table.js';
+import type { ActionLinkRow, IncidentEventRow, IncidentRow, WorkEntryRow } from '../tables/incident.table.js';
 
 export async function insertIncident(db: DbOrTrx, row: IncidentRow): Promise<void> {
   await db.insertInto('incidents').values(row).execute();
@@ -228,4 +228,26 @@ export async function listIncidentsChangedSince(
     .limit(q.limit);
   if (q.customerId) query = query.where('customer_id', '=', q.customerId);
   return query.execute();
+}
+
+export async function insertActionLink(db: DbOrTrx, row: ActionLinkRow): Promise<void> {
+  await db.insertInto('action_links').values(row).execute();
+}
+
+export async function findActionLinkByHash(
+  db: DbOrTrx,
+  tokenHash: string,
+): Promise<ActionLinkRow | undefined> {
+  return db.selectFrom('action_links').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/** Marks a link used; false when it was used already (a double tap or a second device). */
+export async function useActionLinkRow(db: DbOrTrx, id: string, at: string): Promise<boolean> {
+  const res = await db
+    .updateTable('action_links')
+    .set({ used_at: at })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }

@@ -66,11 +66,15 @@ export interface IncidentAlertsTable {
 }
 export type IncidentAlertRow = Selectable<IncidentAlertsTable>;
 
-export interface ConsentLinksTable {
+export interface ActionLinksTable {
   id: string;
+  kind: 'ack' | 'consent';
   incident_id: string;
+  engineer_id: string | null;
+  contact_name: string | null;
   token_hash: string;
   expires_at: string;
   used_at: string | null;
   created_at: string;
 }
+export type ActionLinkRow = Selectable<ActionLinksTable>;
