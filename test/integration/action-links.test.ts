@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobHandlers } from '../../src/app/jobs/job-handlers.js';
 import { JobWorker } from '../../src/app/jobs/job-worker.js';
 import { start46elksStandIn, type ElksStandIn } from '../stand-ins/elks-stand-in.js';
-import { DIALECTS, startTestApp, type TestApp } from './support/test-runtime.js';
+import { DIALECTS, elksEnv, type TestApp, startTestApp } from './support/test-runtime.js';
 
 for (const dialect of DIALECTS) {
   describe(`one-time links on ${dialect}`, () => {
@@ -26,9 +26,7 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       elks = await start46elksStandIn();
       t = await startTestApp(dialect, {
-        BALLOU_46ELKS_API_URL: elks.url,
-        BALLOU_46ELKS_USERNAME: elks.username,
-        BALLOU_46ELKS_PASSWORD: elks.password,
+        ...elksEnv(elks),
       });
       worker = new JobWorker(t.ctx, { workerId: 'test', handlers: jobHandlers });
       admin = await t.token('admin');

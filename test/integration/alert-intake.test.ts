@@ -7,7 +7,7 @@ import {
   sendAlertStorm,
   sendPagerDuty,
 } from '../stand-ins/alert-senders.js';
-import { DIALECTS, startTestApp, type TestApp } from './support/test-runtime.js';
+import { DIALECTS, listenOnLoopback, type TestApp, startTestApp } from './support/test-runtime.js';
 
 for (const dialect of DIALECTS) {
   describe(`alert intake on ${dialect}`, () => {
@@ -30,9 +30,7 @@ for (const dialect of DIALECTS) {
 
     beforeAll(async () => {
       t = await startTestApp(dialect);
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      const address = t.app.server.address();
-      base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      base = await listenOnLoopback(t);
       admin = await t.token('admin');
       customerId = (
         await t.call('POST', '/api/v1/customers', admin, {

@@ -10,7 +10,7 @@ import { createRotation } from '../../src/app/roster/rotations.js';
 import { createCustomer } from '../../src/app/customers/create-customer.js';
 import { claimDueJobs } from '../../src/db/repositories/job.repository.js';
 import { start46elksStandIn, type ElksStandIn } from '../stand-ins/elks-stand-in.js';
-import { DIALECTS, SYSTEM, startTestApp, type TestApp } from './support/test-runtime.js';
+import { DIALECTS, elksEnv, type TestApp, startTestApp, SYSTEM } from './support/test-runtime.js';
 
 const NIGHT = Date.parse('2026-12-02T02:00:00+01:00');
 
@@ -24,9 +24,7 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       elks = await start46elksStandIn();
       t = await startTestApp(dialect, {
-        BALLOU_46ELKS_API_URL: elks.url,
-        BALLOU_46ELKS_USERNAME: elks.username,
-        BALLOU_46ELKS_PASSWORD: elks.password,
+        ...elksEnv(elks),
         BALLOU_ESCALATE_SECONDARY_AFTER: '300',
         BALLOU_ESCALATE_MANAGER_AFTER: '600',
       });

@@ -3,7 +3,7 @@ import { jobHandlers } from '../../src/app/jobs/job-handlers.js';
 import { JobWorker } from '../../src/app/jobs/job-worker.js';
 import { start46elksStandIn, type ElksStandIn } from '../stand-ins/elks-stand-in.js';
 import { startSmtpStandIn, type SmtpStandIn } from '../stand-ins/smtp-stand-in.js';
-import { DIALECTS, startTestApp, type TestApp } from './support/test-runtime.js';
+import { DIALECTS, listenOnLoopback, elksEnv, type TestApp, startTestApp } from './support/test-runtime.js';
 
 const SECRET = 'hemligt-webhook-lösen';
 const REPORT = Date.parse('2026-12-01T19:10:00+01:00'); // Tuesday evening: on-call time
@@ -40,18 +40,14 @@ for (const dialect of DIALECTS) {
       elks = await start46elksStandIn();
       smtp = await startSmtpStandIn();
       t = await startTestApp(dialect, {
-        BALLOU_46ELKS_API_URL: elks.url,
-        BALLOU_46ELKS_USERNAME: elks.username,
-        BALLOU_46ELKS_PASSWORD: elks.password,
+        ...elksEnv(elks),
         BALLOU_46ELKS_FROM: '+46766860000',
         BALLOU_46ELKS_WEBHOOK_SECRET: SECRET,
         BALLOU_SMTP_URL: smtp.url,
         BALLOU_ESCALATE_SECONDARY_AFTER: '300',
         BALLOU_ESCALATE_MANAGER_AFTER: '600',
       });
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      const address = t.app.server.address();
-      base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      base = await listenOnLoopback(t);
       worker = new JobWorker(t.ctx, { workerId: 'test', handlers: jobHandlers });
       admin = await t.token('admin');
       for (const [key, name, phone, manager] of [
@@ -311,9 +307,7 @@ describe('live board', () => {
   it('streams incident changes as server-sent events and orders the board by priority', async () => {
     const t = await startTestApp('sqlite');
     try {
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      const address = t.app.server.address();
-      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const base = await listenOnLoopback(t);
       const admin = await t.token('admin');
       const customer = async (name: string, orgNumber: string, tier: string) =>
         (

@@ -5,7 +5,7 @@ import { jobHandlers } from '../../src/app/jobs/job-handlers.js';
 import { enqueueMessage } from '../../src/app/messaging/enqueue-message.js';
 import { start46elksStandIn, type ElksStandIn } from '../stand-ins/elks-stand-in.js';
 import { startSmtpStandIn, type SmtpStandIn } from '../stand-ins/smtp-stand-in.js';
-import { DIALECTS, SYSTEM, startTestApp, type TestApp } from './support/test-runtime.js';
+import { DIALECTS, elksEnv, type TestApp, startTestApp, SYSTEM } from './support/test-runtime.js';
 
 for (const dialect of DIALECTS) {
   describe(`outgoing messages through the outbox on ${dialect}`, () => {
@@ -19,9 +19,7 @@ for (const dialect of DIALECTS) {
       elks = await start46elksStandIn();
       smtp = await startSmtpStandIn();
       t = await startTestApp(dialect, {
-        BALLOU_46ELKS_API_URL: elks.url,
-        BALLOU_46ELKS_USERNAME: elks.username,
-        BALLOU_46ELKS_PASSWORD: elks.password,
+        ...elksEnv(elks),
         BALLOU_46ELKS_FROM: 'Ballou',
         BALLOU_SMTP_URL: smtp.url,
       });

@@ -6,7 +6,7 @@ import { createRotation } from '../../src/app/roster/rotations.js';
 import { scheduleRosterJobs } from '../../src/app/roster/roster-jobs.js';
 import { start46elksStandIn, type ElksStandIn } from '../stand-ins/elks-stand-in.js';
 import { startSmtpStandIn, type SmtpStandIn } from '../stand-ins/smtp-stand-in.js';
-import { DIALECTS, SYSTEM, startTestApp, type TestApp } from './support/test-runtime.js';
+import { DIALECTS, elksEnv, type TestApp, startTestApp, SYSTEM } from './support/test-runtime.js';
 
 for (const dialect of DIALECTS) {
   describe(`roster jobs on ${dialect}`, () => {
@@ -25,9 +25,7 @@ for (const dialect of DIALECTS) {
       elks = await start46elksStandIn();
       smtp = await startSmtpStandIn();
       t = await startTestApp(dialect, {
-        BALLOU_46ELKS_API_URL: elks.url,
-        BALLOU_46ELKS_USERNAME: elks.username,
-        BALLOU_46ELKS_PASSWORD: elks.password,
+        ...elksEnv(elks),
         BALLOU_SMTP_URL: smtp.url,
       });
       worker = new JobWorker(t.ctx, { workerId: 'test', handlers: jobHandlers });

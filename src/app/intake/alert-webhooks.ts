@@ -20,6 +20,17 @@ export type AlertWebhookAnswer =
       errors?: { path: string; message: string }[];
     };
 
+/** A payload the parser refused: 400 naming every bad field. */
+function refusedPayload(error: AlertPayloadError): AlertWebhookAnswer {
+  return {
+    kind: 'refused',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    detail: error.message,
+    errors: error.errors,
+  };
+}
+
 function bearer(header: string | string[] | undefined): string | undefined {
   const m = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   return m?.[1];
@@ -48,15 +59,7 @@ export async function answerAlertmanager(
   try {
     alerts = parseAlertmanagerAlerts(request.body).alerts;
   } catch (error) {
-    if (error instanceof AlertPayloadError) {
-      return {
-        kind: 'refused',
-        status: 400,
-        code: 'VALIDATION_FAILED',
-        detail: error.message,
-        errors: error.errors,
-      };
-    }
+    if (error instanceof AlertPayloadError) return refusedPayload(error);
     throw error;
   }
   const result = await receiveAlerts(ctx, integration, alerts);
@@ -107,15 +110,7 @@ export async function answerGenericAlert(
     const deliveryId = request.headers['webhook-id'];
     parsed = parseGenericAlert(request.body, typeof deliveryId === 'string' ? { deliveryId } : {});
   } catch (error) {
-    if (error instanceof AlertPayloadError) {
-      return {
-        kind: 'refused',
-        status: 400,
-        code: 'VALIDATION_FAILED',
-        detail: error.message,
-        errors: error.errors,
-      };
-    }
+    if (error instanceof AlertPayloadError) return refusedPayload(error);
     throw error;
   }
   if (!parsed.alert)

@@ -1,19 +1,14 @@
 import type { Trx } from '../../db/database.js';
-import { toDbInstant } from '../../db/instant.js';
 import { findContactByPhone } from '../../db/repositories/customer.repository.js';
 import { findEngineer, findEngineerByPhone } from '../../db/repositories/engineer.repository.js';
-import {
-  claimInboundEvent,
-  findIncidentByRef,
-  findInboundEvent,
-  setInboundResponse,
-} from '../../db/repositories/incident.repository.js';
+import { findIncidentByRef, findInboundEvent } from '../../db/repositories/incident.repository.js';
 import { openIncidentsPagedTo } from '../../db/repositories/notification.repository.js';
 import { resolveAt } from '../../domain/oncall/resolve.js';
 import type { Actor } from '../../domain/incidents/timeline.js';
 import type { AppContext } from '../app-context.js';
 import { acknowledgeInTransaction } from '../incidents/incident-commands.js';
 import { reportIncident } from '../incidents/report-incident.js';
+import { onceOnly } from './inbound-once.js';
 import { loadRoster } from '../roster/roster-data.js';
 
 export type TelephonyProviderName = '46elks' | 'twilio';
@@ -34,36 +29,24 @@ export async function receiveCall(
   ctx: AppContext,
   call: { provider: TelephonyProviderName; callId: string; from: string; to: string; atMs?: number },
 ): Promise<CallRouting> {
-  const source = `${call.provider}:call`;
-  return ctx.db.transaction().execute(async (trx) => {
-    const nowMs = ctx.clock.now();
-    if (
-      !(await claimInboundEvent(trx, {
-        id: ctx.newId(),
-        source,
-        dedupe_key: call.callId,
-        created_at: toDbInstant(nowMs),
-      }))
-    ) {
-      const previous = await findInboundEvent(trx, source, call.callId);
-      if (previous?.response) return JSON.parse(previous.response) as CallRouting;
-    }
-    const contact = await findContactByPhone(trx, call.from);
-    const actor: Actor = { type: 'caller', id: contact?.id ?? null, name: contact?.name ?? call.from };
-    const { incident } = await reportIncident(trx, ctx, actor, {
-      customerId: contact?.customer_id ?? null,
-      contactId: contact?.id ?? null,
-      summary: contact ? `Samtal från ${contact.name}` : `Samtal från okänt nummer ${call.from}`,
-      reportedAtMs: nowMs,
-      channel: 'phone',
-      callerNumber: call.from,
-      unknownCaller: !contact,
-      details: { callId: call.callId, provider: call.provider },
-    });
-    const routing = { incidentRef: incident.row.ref, ...(await onCallPhones(trx, nowMs)) };
-    await setInboundResponse(trx, source, call.callId, JSON.stringify(routing));
-    return routing;
-  });
+  return ctx.db.transaction().execute((trx) =>
+    onceOnly(trx, ctx, { source: `${call.provider}:call`, key: call.callId }, async () => {
+      const nowMs = ctx.clock.now();
+      const contact = await findContactByPhone(trx, call.from);
+      const actor: Actor = { type: 'caller', id: contact?.id ?? null, name: contact?.name ?? call.from };
+      const { incident } = await reportIncident(trx, ctx, actor, {
+        customerId: contact?.customer_id ?? null,
+        contactId: contact?.id ?? null,
+        summary: contact ? `Samtal från ${contact.name}` : `Samtal från okänt nummer ${call.from}`,
+        reportedAtMs: nowMs,
+        channel: 'phone',
+        callerNumber: call.from,
+        unknownCaller: !contact,
+        details: { callId: call.callId, provider: call.provider },
+      });
+      return { incidentRef: incident.row.ref, ...(await onCallPhones(trx, nowMs)) };
+    }),
+  );
 }
 
 /** The routing an earlier webhook of the same call got (Twilio's after-dial callback needs it again). */
@@ -100,55 +83,44 @@ export async function receiveSms(
   ctx: AppContext,
   sms: { provider: TelephonyProviderName; messageId: string; from: string; to: string; text: string },
 ): Promise<string | null> {
-  const source = `${sms.provider}:sms`;
-  return ctx.db.transaction().execute(async (trx) => {
-    const nowMs = ctx.clock.now();
-    if (
-      !(await claimInboundEvent(trx, {
-        id: ctx.newId(),
-        source,
-        dedupe_key: sms.messageId,
-        created_at: toDbInstant(nowMs),
-      }))
-    ) {
-      const previous = await findInboundEvent(trx, source, sms.messageId);
-      return previous?.response ? (JSON.parse(previous.response) as string | null) : null;
-    }
-    let reply: string | null;
-    const engineer = await findEngineerByPhone(trx, sms.from);
-    const ack = ACK_PATTERN.exec(sms.text);
-    if (engineer && ack) {
-      const ref = ack[1]?.toUpperCase();
-      const incidentId = ref
-        ? (await findIncidentByRef(trx, ref))?.id
-        : (await openIncidentsPagedTo(trx, engineer.id))[0];
-      if (!incidentId) {
-        reply = ref ? `Hittar inget ärende ${ref}.` : 'Inget öppet ärende att kvittera.';
+  return ctx.db.transaction().execute((trx) =>
+    onceOnly(trx, ctx, { source: `${sms.provider}:sms`, key: sms.messageId }, async () => {
+      const nowMs = ctx.clock.now();
+      let reply: string | null;
+      const engineer = await findEngineerByPhone(trx, sms.from);
+      const ack = ACK_PATTERN.exec(sms.text);
+      if (engineer && ack) {
+        const ref = ack[1]?.toUpperCase();
+        const incidentId = ref
+          ? (await findIncidentByRef(trx, ref))?.id
+          : (await openIncidentsPagedTo(trx, engineer.id))[0];
+        if (!incidentId) {
+          reply = ref ? `Hittar inget ärende ${ref}.` : 'Inget öppet ärende att kvittera.';
+        } else {
+          const actor: Actor = { type: 'engineer', id: engineer.id, name: engineer.name };
+          const view = await acknowledgeInTransaction(trx, ctx, actor, incidentId, engineer.id);
+          reply = `Kvitterat ${view.ref}. Ring upp senast ${view.responseDueText}.`;
+        }
       } else {
-        const actor: Actor = { type: 'engineer', id: engineer.id, name: engineer.name };
-        const view = await acknowledgeInTransaction(trx, ctx, actor, incidentId, engineer.id);
-        reply = `Kvitterat ${view.ref}. Ring upp senast ${view.responseDueText}.`;
+        const contact = await findContactByPhone(trx, sms.from);
+        const actor: Actor = { type: 'caller', id: contact?.id ?? null, name: contact?.name ?? sms.from };
+        const { incident } = await reportIncident(trx, ctx, actor, {
+          customerId: contact?.customer_id ?? null,
+          contactId: contact?.id ?? null,
+          summary:
+            sms.text
+              .replace(/\p{Cc}+/gu, ' ')
+              .trim()
+              .slice(0, 1000) || '(tomt SMS)',
+          reportedAtMs: nowMs,
+          channel: 'sms',
+          callerNumber: sms.from,
+          unknownCaller: !contact && !engineer,
+          details: { messageId: sms.messageId, provider: sms.provider },
+        });
+        reply = `Ballou har tagit emot ditt ärende ${incident.row.ref}. Jourhavande ringer upp.`;
       }
-    } else {
-      const contact = await findContactByPhone(trx, sms.from);
-      const actor: Actor = { type: 'caller', id: contact?.id ?? null, name: contact?.name ?? sms.from };
-      const { incident } = await reportIncident(trx, ctx, actor, {
-        customerId: contact?.customer_id ?? null,
-        contactId: contact?.id ?? null,
-        summary:
-          sms.text
-            .replace(/\p{Cc}+/gu, ' ')
-            .trim()
-            .slice(0, 1000) || '(tomt SMS)',
-        reportedAtMs: nowMs,
-        channel: 'sms',
-        callerNumber: sms.from,
-        unknownCaller: !contact && !engineer,
-        details: { messageId: sms.messageId, provider: sms.provider },
-      });
-      reply = `Ballou har tagit emot ditt ärende ${incident.row.ref}. Jourhavande ringer upp.`;
-    }
-    await setInboundResponse(trx, source, sms.messageId, JSON.stringify(reply));
-    return reply;
-  });
+      return reply;
+    }),
+  );
 }

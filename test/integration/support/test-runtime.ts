@@ -150,3 +150,19 @@ export async function rowCounts(ctx: AppContext): Promise<Record<string, number>
   }
   return counts;
 }
+
+/** Listens on a free loopback port (for stand-ins that call our webhooks) and returns the base URL. */
+export async function listenOnLoopback(t: TestApp): Promise<string> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
+/** Configuration that points the 46elks adapter at a stand-in. */
+export function elksEnv(elks: { url: string; username: string; password: string }): Record<string, string> {
+  return {
+    BALLOU_46ELKS_API_URL: elks.url,
+    BALLOU_46ELKS_USERNAME: elks.username,
+    BALLOU_46ELKS_PASSWORD: elks.password,
+  };
+}
