@@ -93,6 +93,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       `BALLOU_DATABASE_URL must start with postgres:// or sqlite: (e.g. sqlite:./data/ballou.sqlite), got "${databaseUrl.replace(/:[^:@/]*@/, ':***@')}"`,
     );
   const port = int(env, 'PORT', 3000);
+  const secondaryAfter = int(env, 'BALLOU_ESCALATE_SECONDARY_AFTER', 300, 1);
+  const managerAfter = int(env, 'BALLOU_ESCALATE_MANAGER_AFTER', 600, 1);
+  if (managerAfter <= secondaryAfter) {
+    throw new ConfigError(
+      `BALLOU_ESCALATE_MANAGER_AFTER (${managerAfter}) must be later than BALLOU_ESCALATE_SECONDARY_AFTER (${secondaryAfter})`,
+    );
+  }
   return {
     port,
     host: str(env, 'BALLOU_HOST', '0.0.0.0'),
@@ -111,8 +118,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     sessionAbsoluteHours: int(env, 'BALLOU_SESSION_ABSOLUTE_HOURS', 12, 1),
     bodyLimitBytes: int(env, 'BALLOU_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     loginRateLimitPerMinute: int(env, 'BALLOU_LOGIN_RATE_LIMIT', 10, 1),
-    escalateSecondaryAfterSeconds: int(env, 'BALLOU_ESCALATE_SECONDARY_AFTER', 300, 1),
-    escalateManagerAfterSeconds: int(env, 'BALLOU_ESCALATE_MANAGER_AFTER', 600, 1),
+    escalateSecondaryAfterSeconds: secondaryAfter,
+    escalateManagerAfterSeconds: managerAfter,
     escalateRepeatEverySeconds: int(env, 'BALLOU_ESCALATE_REPEAT_EVERY', 300, 30),
     seller: {
       name: str(env, 'BALLOU_SELLER_NAME', 'Ballou Internet Services AB'),

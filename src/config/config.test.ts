@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('defaults to SQLite under ./data and the escalation timings of API.md', () => {
+    const c = loadConfig({}, '/srv/ballou');
+    expect(c.databaseUrl).toBe('sqlite:/srv/ballou/data/ballou.sqlite');
+    expect(c.databaseKind).toBe('sqlite');
+    expect([c.escalateSecondaryAfterSeconds, c.escalateManagerAfterSeconds]).toEqual([300, 600]);
+    expect(c.port).toBe(3000);
+  });
+  it('recognises PostgreSQL and refuses other URLs without echoing a password', () => {
+    expect(loadConfig({ BALLOU_DATABASE_URL: 'postgres://u:p@db/x' }).databaseKind).toBe('postgres');
+    expect(() => loadConfig({ BALLOU_DATABASE_URL: 'mysql://u:secret@db/x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ BALLOU_DATABASE_URL: 'mysql://u:secret@db/x' })).not.toThrow(/secret/);
+  });
+  it('refuses malformed numbers, flags and an escalation order that pages the manager first', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be a whole number/);
+    expect(() => loadConfig({ BALLOU_DEMO_DATA: 'maybe' })).toThrow(/BALLOU_DEMO_DATA/);
+    expect(() =>
+      loadConfig({ BALLOU_ESCALATE_SECONDARY_AFTER: '600', BALLOU_ESCALATE_MANAGER_AFTER: '300' }),
+    ).toThrow(/must be later than/);
+  });
+});
