@@ -280,6 +280,15 @@ for (const dialect of DIALECTS) {
       expect(
         (await post(voice, 'from=%2B46700000000', { 'content-type': form, authorization: basic })).status,
       ).toBe(400);
+      // The same webhook under /api/v1: 46elks' basic auth passes the API's bearer check, the payload is judged.
+      expect(
+        (
+          await post(`${base}/api/v1/webhooks/46elks/voice`, 'from=%2B46700000000', {
+            'content-type': form,
+            authorization: basic,
+          })
+        ).status,
+      ).toBe(400);
       expect(
         (await post(voice, '{"callid":"x"}', { 'content-type': 'application/json', authorization: basic }))
           .status,

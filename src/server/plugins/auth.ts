@@ -51,7 +51,8 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
       if (!request.principal && access !== 'public') {
         return sendProblem(reply, request, 401, 'UNAUTHENTICATED', 'the bearer token is unknown or revoked');
       }
-    } else if (request.headers.authorization) {
+    } else if (request.headers.authorization && access !== 'public') {
+      // Public routes (provider webhooks) may carry their own scheme, e.g. 46elks' basic auth.
       return sendProblem(reply, request, 401, 'UNAUTHENTICATED', 'use Authorization: Bearer <token>');
     } else {
       const sessionToken = request.cookies[cookieName];
