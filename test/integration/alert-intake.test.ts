@@ -100,6 +100,33 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    it("records the resolve of a second group that joined the server's open incident", async () => {
+      const [other] = alertStorm({ groups: 1, alertsPerGroup: 1, servers: ['web1.nordhamn.se'] }).map(
+        (p) => ({
+          ...p,
+          groupKey: '{}:{alertname="DiskFull"}',
+          alerts: p.alerts.map((a) => ({
+            ...a,
+            fingerprint: 'f00dfeedf00dfeed',
+            labels: { ...a.labels, alertname: 'DiskFull' },
+          })),
+        }),
+      );
+      const before = await count('incidents');
+      expect((await sendAlertmanager(`${base}/webhooks/alertmanager`, amToken, other)).status).toBe(200);
+      expect(await count('incidents')).toBe(before);
+      expect(
+        (await sendAlertmanager(`${base}/webhooks/alertmanager`, amToken, resolvedPayload(other as never)))
+          .status,
+      ).toBe(200);
+      const row = await t.ctx.db
+        .selectFrom('incident_alerts')
+        .selectAll()
+        .where('fingerprint', '=', 'f00dfeedf00dfeed')
+        .executeTakeFirstOrThrow();
+      expect(row.status).toBe('resolved');
+    });
+
     it('speaks PagerDuty Events v2: trigger, retry, acknowledge, resolve', async () => {
       const before = await count('incidents');
       const trigger = pagerDutyTrigger(

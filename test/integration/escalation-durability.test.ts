@@ -165,5 +165,26 @@ for (const dialect of DIALECTS) {
         elks.sms.filter((s) => s.to === '+46709000006' && /svarstiden har passerats/.test(s.message)),
       ).toHaveLength(1);
     });
+
+    it('pages as for a roster gap when the primary on call cannot be reached', async () => {
+      await t.call(
+        'POST',
+        `/api/v1/incidents/${(await t.call('GET', '/api/v1/incidents?state=open,acknowledged', await t.token('manager'))).json().items[0]?.id}/resolve`,
+        await t.token('engineer'),
+        {},
+      );
+      elks.sms.length = 0;
+      await t.ctx.db
+        .updateTable('engineers')
+        .set({ phone_failing_since: new Date(0).toISOString() })
+        .where('phone', '=', '+46709000001')
+        .execute();
+      t.clock.set(NIGHT + 3 * 86_400_000);
+      await createIncident(t.ctx, SYSTEM, { customerId, summary: 'Allt är nere', serverId: null });
+      const worker = new JobWorker(t.ctx, { workerId: 'gap', handlers: jobHandlers });
+      for (let i = 0; i < 4; i += 1) await worker.runOnce();
+      // At once, not after 5 and 10 minutes: the secondary and the manager; never the unreachable phone.
+      expect([sms('+46709000001'), sms('+46709000002'), sms('+46709000006')]).toEqual([0, 1, 1]);
+    });
   });
 }

@@ -79,14 +79,23 @@ export const escalateJob: JobHandler = async (ctx, rawPayload) => {
     const [roster, engineers] = await Promise.all([loadRoster(trx, nowMs, nowMs + 1), loadEngineers(trx)]);
     const onCall = resolveAt(roster, nowMs);
     const active = engineers.filter((e) => fromDbBool(e.active));
+    // An inactive engineer, or one whose phone the provider refused, cannot be reached: page as for a gap.
+    const reachable = (id: string | undefined) => {
+      const row = id ? engineers.find((e) => e.id === id) : undefined;
+      return row && fromDbBool(row.active) && toEngineerInfo(row).hasWorkingPhone ? row.id : null;
+    };
     const plan = escalationStep(step, loaded.facts.reportedAtMs, escalationTimings(ctx), {
       onCall: {
-        primary: onCall.primary?.engineerId ?? null,
-        secondary: onCall.secondary?.engineerId ?? null,
+        primary: reachable(onCall.primary?.engineerId),
+        secondary: reachable(onCall.secondary?.engineerId),
       },
       managers: active.filter((e) => fromDbBool(e.is_manager)).map((e) => e.id),
       everyoneWithPhone: active.filter((e) => toEngineerInfo(e).hasWorkingPhone).map((e) => e.id),
     });
+    if (plan.recipients.length === 0) {
+      // Nobody at all can be paged: the operators must hear of it from the logs.
+      ctx.logger.error({ incidentId, step }, 'escalation found nobody to page');
+    }
     const text = await pageText(trx, loaded);
     const byId = new Map(engineers.map((e) => [e.id, e]));
     for (const engineerId of plan.recipients) {

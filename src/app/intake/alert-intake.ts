@@ -7,7 +7,10 @@ import {
 } from '../../db/repositories/customer.repository.js';
 import { claimInboundEvent, findOpenIncidentFor } from '../../db/repositories/incident.repository.js';
 import type { IntegrationRow } from '../../db/repositories/integration.repository.js';
-import { upsertIncidentAlert } from '../../db/repositories/integration.repository.js';
+import {
+  findOpenIncidentByAlert,
+  upsertIncidentAlert,
+} from '../../db/repositories/integration.repository.js';
 import type { Actor } from '../../domain/incidents/timeline.js';
 import { groupAlerts, type NormalizedAlert } from '../../integrations/alerts/normalized-alert.js';
 import type { AppContext } from '../app-context.js';
@@ -107,7 +110,12 @@ export async function receiveAlerts(
         });
         incidentId = incident.row.id;
       } else {
+        // A resolve or acknowledgement: the incident of its group, or the one its alert joined earlier
+        // (a second group for a server with an open incident attaches there).
         incidentId = (await findOpenIncidentFor(trx, { dedupKey }))?.id;
+        for (const alert of fresh) {
+          incidentId ??= await findOpenIncidentByAlert(trx, alert.source, alert.problemKey);
+        }
       }
       if (!incidentId) continue; // a resolve or acknowledgement for a problem that has no open incident
       incidentIds.add(incidentId);

@@ -54,3 +54,21 @@ export async function listIncidentAlerts(db: DbOrTrx, incidentId: string): Promi
     .orderBy('created_at')
     .execute();
 }
+
+/** The open incident that carries an alert (by its fingerprint), wherever its group attached it. */
+export async function findOpenIncidentByAlert(
+  db: DbOrTrx,
+  source: string,
+  fingerprint: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('incident_alerts')
+    .innerJoin('incidents', 'incidents.id', 'incident_alerts.incident_id')
+    .select('incidents.id as id')
+    .where('incident_alerts.source', '=', source)
+    .where('incident_alerts.fingerprint', '=', fingerprint)
+    .where('incidents.state', 'in', ['open', 'acknowledged', 'in_progress'])
+    .orderBy('incidents.reported_at', 'desc')
+    .executeTakeFirst();
+  return row?.id;
+}
