@@ -1,40 +1,15 @@
-import Holidays from 'date-holidays';
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { createCalendar } from './calendar.js';
+import { REFERENCE_ZONE, referenceClass, referenceWallClock } from './reference-classifier.test-support.js';
 
-// A slow, obviously correct reference: Temporal gives the Stockholm wall clock of each instant and
-// date-holidays (plus Annandag pingst until 2004, see swedish-holidays.test.ts) says which dates are
-// holidays. Stockholm's offsets are whole hours and change on whole UTC hours, so the local date and
-// hour are the same for every instant of a UTC hour: the reference caches one lookup per UTC hour.
+// The slow reference classifier (Temporal + date-holidays) lives in reference-classifier.test-support.ts.
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
-const ZONE = 'Europe/Stockholm';
-const holidays = new Set<string>();
-const oracle = new Holidays('SE', { types: ['public', 'bank', 'observance'] });
-for (let year = 1989; year <= 2101; year++) {
-  for (const h of oracle.getHolidays(year)) {
-    if (h.type !== 'observance' || (h.name === 'annandag pingst' && year <= 2004))
-      holidays.add(h.date.slice(0, 10));
-  }
-}
-const wallClocks = new Map<number, { date: string; hour: number; dayOfWeek: number }>();
-function wallClock(ms: number) {
-  const key = Math.floor(ms / HOUR);
-  let found = wallClocks.get(key);
-  if (!found) {
-    const z = Temporal.Instant.fromEpochMilliseconds(key * HOUR).toZonedDateTimeISO(ZONE);
-    found = { date: z.toPlainDate().toString(), hour: z.hour, dayOfWeek: z.dayOfWeek };
-    wallClocks.set(key, found);
-  }
-  return found;
-}
-function reference(ms: number) {
-  const { date, hour, dayOfWeek } = wallClock(ms);
-  const closed = dayOfWeek >= 6 || holidays.has(date);
-  return { office: !closed && hour >= 8 && hour < 17, weekendOrHoliday: closed };
-}
+const ZONE = REFERENCE_ZONE;
+const wallClock = referenceWallClock;
+const reference = referenceClass;
 const isCut = (ms: number) => ms % HOUR === 0 && [0, 8, 17].includes(wallClock(ms).hour);
 
 // Instants 1990–2100, minute-aligned, half of them on DST days, holidays and near the cut hours.

@@ -1,8 +1,8 @@
-import Holidays from 'date-holidays';
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { createCalendar } from '../calendar/calendar.js';
+import { REFERENCE_ZONE, referenceClass } from '../calendar/reference-classifier.test-support.js';
 import type { Tier } from '../shared/tier.js';
 import { TIERS } from '../shared/tier.js';
 import type { IncidentPrice, IncidentScenario, WorkEntry } from './price-incident.js';
@@ -10,33 +10,10 @@ import { priceIncident } from './price-incident.js';
 import type { Tariff } from './tariff.js';
 import { DEFAULT_TARIFF } from './tariff.js';
 
-// The reference classifier of calendar.property.test.ts (kept beside each property suite so the
-// production build never sees date-holidays): Temporal for the wall clock, date-holidays plus
-// Annandag pingst until 2004 for the holidays, one lookup per UTC hour (Stockholm's offsets are whole
-// hours and change on whole UTC hours).
+// The slow reference classifier (Temporal + date-holidays), shared with the calendar's property tests.
 const MINUTE = 60_000;
-const HOUR = 3_600_000;
-const ZONE = 'Europe/Stockholm';
-const holidays = new Set<string>();
-const oracle = new Holidays('SE', { types: ['public', 'bank', 'observance'] });
-for (let year = 1989; year <= 2101; year++) {
-  for (const h of oracle.getHolidays(year)) {
-    if (h.type !== 'observance' || (h.name === 'annandag pingst' && year <= 2004))
-      holidays.add(h.date.slice(0, 10));
-  }
-}
-const wallClocks = new Map<number, { date: string; hour: number; dayOfWeek: number }>();
-function minuteClass(ms: number) {
-  const key = Math.floor(ms / HOUR);
-  let found = wallClocks.get(key);
-  if (!found) {
-    const z = Temporal.Instant.fromEpochMilliseconds(key * HOUR).toZonedDateTimeISO(ZONE);
-    found = { date: z.toPlainDate().toString(), hour: z.hour, dayOfWeek: z.dayOfWeek };
-    wallClocks.set(key, found);
-  }
-  const closed = found.dayOfWeek >= 6 || holidays.has(found.date);
-  return { office: !closed && found.hour >= 8 && found.hour < 17, weekendOrHoliday: closed };
-}
+const ZONE = REFERENCE_ZONE;
+const minuteClass = referenceClass;
 
 /** SPEC.md section 8 minute by minute, for minute-aligned scenarios. */
 function referencePrice(s: IncidentScenario, tariff: Tariff) {
