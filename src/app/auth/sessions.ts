@@ -120,6 +120,7 @@ export async function authenticateSession(
       role: user.role as Role,
       customerId: user.customer_id,
       name: user.email,
+      engineerId: user.engineer_id,
     },
     sessionId: session.id,
     csrfToken: session.csrf_token,

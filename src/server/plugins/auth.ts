@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
     sessionId: string | null;
+    /** The session's CSRF token, so the web app can recover it after a reload (GET /auth/me). */
+    sessionCsrfToken: string | null;
   }
 }
 
@@ -40,6 +42,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
   await app.register(cookie);
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionId', null);
+  app.decorateRequest('sessionCsrfToken', null);
 
   app.addHook('onRequest', async (request, reply) => {
     // The browsable docs (/api/docs) are static and public; every /api/v1 route declares its access.
@@ -61,6 +64,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
         if (session) {
           request.principal = session.principal;
           request.sessionId = session.sessionId;
+          request.sessionCsrfToken = session.csrfToken;
           const sent = request.headers['x-csrf-token'];
           if (
             UNSAFE_METHODS.has(request.method) &&

@@ -13,6 +13,9 @@ const Me = Type.Object({
   role: RoleSchema,
   customerId: Nullable(Type.String()),
   kind: Type.String(),
+  engineerId: Nullable(Type.String()),
+  /** Only for a browser session: the token to send in X-CSRF-Token (same-origin JS reads it). */
+  csrfToken: Nullable(Type.String()),
 });
 
 /** Browser login with a server-side session in an HttpOnly, SameSite=Strict cookie. */
@@ -91,7 +94,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     },
     async (request) => {
       const p = principalOf(request);
-      return { id: p.id, name: p.name, role: p.role, customerId: p.customerId, kind: p.kind };
+      return {
+        id: p.id,
+        name: p.name,
+        role: p.role,
+        customerId: p.customerId,
+        kind: p.kind,
+        engineerId: p.engineerId ?? null,
+        csrfToken: request.sessionCsrfToken,
+      };
     },
   );
 };
