@@ -25,6 +25,8 @@ export interface Config {
   escalateManagerAfterSeconds: number;
   /** After the managers are paged, everyone paged so far is paged again this often until someone acknowledges. */
   escalateRepeatEverySeconds: number;
+  /** How long a worker holds a claimed job; a crashed node's jobs are taken over once it has run out. */
+  jobLeaseSeconds: number;
   seller: SellerDetails;
   elks: {
     apiUrl: string;
@@ -121,6 +123,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     escalateSecondaryAfterSeconds: secondaryAfter,
     escalateManagerAfterSeconds: managerAfter,
     escalateRepeatEverySeconds: int(env, 'BALLOU_ESCALATE_REPEAT_EVERY', 300, 30),
+    jobLeaseSeconds: int(env, 'BALLOU_JOB_LEASE_SECONDS', 60, 5),
     seller: {
       name: str(env, 'BALLOU_SELLER_NAME', 'Ballou Internet Services AB'),
       orgNumber: str(env, 'BALLOU_SELLER_ORG_NUMBER', '556000-0000'),

@@ -35,6 +35,7 @@ export async function startServer(config: Config): Promise<void> {
   const worker = new JobWorker(runtime.ctx, {
     workerId: `${process.pid}-${runtime.ctx.newId()}`,
     handlers: jobHandlers,
+    leaseMs: config.jobLeaseSeconds * 1000,
   });
   await app.listen({ port: config.port, host: config.host });
   await scheduleHousekeeping(runtime.ctx);

@@ -4,6 +4,7 @@ import { findCustomer, findServer, listTiers } from '../../db/repositories/custo
 import {
   findOpenIncidentFor,
   insertIncident,
+  lockReportKey,
   nextSequenceValue,
 } from '../../db/repositories/incident.repository.js';
 import { localDateOfInstant } from '../../domain/calendar/instant.js';
@@ -67,6 +68,7 @@ export async function reportIncident(
       ]);
     }
   }
+  if (report.dedupKey) await lockReportKey(trx, ctx.dbKind, `incident-report:${report.dedupKey}`);
   const open = await findOpenIncidentFor(trx, {
     dedupKey: report.dedupKey ?? null,
     customerId: report.customerId ?? null,

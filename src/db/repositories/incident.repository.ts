@@ -28,6 +28,15 @@ export async function lockIncident(
   return q.executeTakeFirst();
 }
 
+/**
+ * Serialises reports of one problem (an alert's dedup key) until the transaction ends, so two deliveries
+ * of it arriving at once, on one node or two, cannot both find no open incident and open one each. On
+ * PostgreSQL a transaction-scoped advisory lock on the key's 64-bit hash; SQLite has one writer anyway.
+ */
+export async function lockReportKey(db: DbOrTrx, kind: DatabaseKind, key: string): Promise<void> {
+  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
+}
+
 const OPEN_STATES = ['open', 'acknowledged', 'in_progress'];
 
 /** The open incident a new report attaches to: same dedup key, else same customer and server. */

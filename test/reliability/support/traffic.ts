@@ -1,0 +1,181 @@
+/**
+ * Webhook traffic as the senders produce it, each delivery with a unique marker, and a history of what
+ * the server acknowledged (answered 2xx). Jepsen's rule: only an acknowledged request is a promise; one
+ * that failed or got no answer may or may not have happened, and the sender retries it.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  alertmanagerPayload,
+  pagerDutyTrigger,
+  sendAlertmanager,
+  sendPagerDuty,
+} from '../../stand-ins/alert-senders.js';
+import { postWebhookForm, randomHex } from '../../stand-ins/http-stand-in.js';
+import { ELKS_WEBHOOK_SECRET, type Desk } from './desk-fixture.js';
+
+export type DeliveryKind = 'alertmanager' | 'pagerduty' | '46elks-call';
+
+export interface Delivery {
+  kind: DeliveryKind;
+  /** Text that lands in exactly one timeline event (`reported` or `attached`) when the delivery is taken. */
+  marker: string;
+  /** The incident dedupe key the delivery belongs to (PagerDuty's dedup_key; null for the others). */
+  problemKey: string | null;
+  /** Sends it to a node; resolves with the HTTP status, rejects when there was no answer. */
+  send(baseUrl: string): Promise<number>;
+  /** Every answer or failure, in order. */
+  outcomes: string[];
+  acknowledged: boolean;
+}
+
+const TIMEOUT_MS = 15_000;
+
+/** seeded PRNG (mulberry32): the same seed gives the same sequence, so a failing run can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export class History {
+  readonly deliveries: Delivery[] = [];
+  private counter = 0;
+
+  constructor(
+    private readonly desk: Desk,
+    private readonly label: string,
+  ) {}
+
+  /** A new Alertmanager group of one alert (unique labels, so a unique fingerprint and group). */
+  alertmanager(): Delivery {
+    const n = this.next();
+    const marker = `Larm ${randomUUID()}`;
+    const payload = alertmanagerPayload({
+      alerts: [
+        {
+          labels: { alertname: `Crash${this.label}x${n}`, instance: `host${n}.crash.example:9100` },
+          annotations: { summary: marker },
+          startsAt: new Date().toISOString(),
+        },
+      ],
+    });
+    const token = this.desk.alertmanagerToken;
+    return this.add(
+      'alertmanager',
+      marker,
+      null,
+      async (base) =>
+        (
+          await sendAlertmanager(`${base}/api/v1/webhooks/alertmanager`, token, payload, {
+            timeoutMs: TIMEOUT_MS,
+          })
+        ).status,
+    );
+  }
+
+  /**
+   * PagerDuty triggers that share one dedup_key (a sender repeating a problem with new details): each is
+   * its own delivery, all belong to one incident.
+   */
+  pagerDuty(copies: number): Delivery[] {
+    const dedupKey = `crash-${this.label}-${this.next()}`;
+    return Array.from({ length: copies }, () => {
+      const marker = `Händelse ${randomUUID()}`;
+      const event = pagerDutyTrigger(
+        this.desk.pagerDutyRoutingKey,
+        { summary: marker, source: 'db1.crash.example' },
+        { dedup_key: dedupKey },
+      );
+      return this.add(
+        'pagerduty',
+        marker,
+        dedupKey,
+        async (base) =>
+          (
+            await sendPagerDuty(`${base}/api/v1/webhooks/pagerduty/v2/enqueue`, event, {
+              timeoutMs: TIMEOUT_MS,
+            })
+          ).status,
+      );
+    });
+  }
+
+  /** An incoming 46elks call from an unknown number: one incident per call id. */
+  elksCall(): Delivery {
+    const callid = `c${randomHex(32)}`;
+    const from = `+4673${String(this.next()).padStart(7, '0')}`;
+    return this.add('46elks-call', callid, null, async (base) => {
+      const url = new URL('/api/v1/webhooks/46elks/voice', base);
+      url.username = '46elks';
+      url.password = ELKS_WEBHOOK_SECRET;
+      const fields = {
+        callid,
+        from,
+        to: '+46766860000',
+        direction: 'incoming',
+        created: new Date().toISOString(),
+      };
+      return (await postWebhookForm(url.toString(), fields)).status;
+    });
+  }
+
+  /** Sends a delivery once and records the outcome; never throws. */
+  async deliver(delivery: Delivery, baseUrl: string): Promise<void> {
+    try {
+      const status = await delivery.send(baseUrl);
+      delivery.outcomes.push(String(status));
+      if (status >= 200 && status < 300) delivery.acknowledged = true;
+    } catch (error) {
+      delivery.outcomes.push(
+        error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : 'error',
+      );
+    }
+  }
+
+  get acknowledged(): Delivery[] {
+    return this.deliveries.filter((d) => d.acknowledged);
+  }
+
+  get unacknowledged(): Delivery[] {
+    return this.deliveries.filter((d) => !d.acknowledged);
+  }
+
+  private next(): number {
+    this.counter += 1;
+    return this.counter;
+  }
+
+  private add(
+    kind: DeliveryKind,
+    marker: string,
+    problemKey: string | null,
+    send: (base: string) => Promise<number>,
+  ): Delivery {
+    const delivery: Delivery = { kind, marker, problemKey, send, outcomes: [], acknowledged: false };
+    this.deliveries.push(delivery);
+    return delivery;
+  }
+}
+
+/**
+ * One sender: sends a random mix (Alertmanager, a PagerDuty pair sent at once, a 46elks call) one after
+ * another until `stop()` says so, to the base URL `target()` names at the time.
+ */
+export async function runSender(
+  history: History,
+  target: () => string,
+  random: () => number,
+  stopped: () => boolean,
+): Promise<void> {
+  while (!stopped()) {
+    const pick = random();
+    if (pick < 0.4) await history.deliver(history.alertmanager(), target());
+    else if (pick < 0.7) await Promise.all(history.pagerDuty(2).map((d) => history.deliver(d, target())));
+    else await history.deliver(history.elksCall(), target());
+  }
+}
