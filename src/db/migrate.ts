@@ -3,12 +3,20 @@ import type { Db } from './database.js';
 import * as initialSchema from './migrations/2026-11-28T1400-initial-schema.js';
 import * as rosterSwaps from './migrations/2026-11-28T1500-roster-swaps.js';
 import * as incidentDesk from './migrations/2026-11-28T1600-incident-desk.js';
+import * as webPush from './migrations/2026-11-28T1700-web-push.js';
+import * as deliveryReceipts from './migrations/2026-11-28T1710-delivery-receipts.js';
+import * as actions from './migrations/2026-11-28T1800-actions.js';
+import * as billing from './migrations/2026-11-28T1900-billing.js';
 
 // Listed statically (not read from the file system) so the built server and the tests run the same set.
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28T1400-initial-schema': initialSchema,
   '2026-11-28T1500-roster-swaps': rosterSwaps,
   '2026-11-28T1600-incident-desk': incidentDesk,
+  '2026-11-28T1700-web-push': webPush,
+  '2026-11-28T1710-delivery-receipts': deliveryReceipts,
+  '2026-11-28T1800-actions': actions,
+  '2026-11-28T1900-billing': billing,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

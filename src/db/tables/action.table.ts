@@ -1,3 +1,5 @@
+import type { Selectable } from 'kysely';
+
 export interface ActionCatalogueTable {
   key: string;
   title_sv: string;
@@ -6,6 +8,9 @@ export interface ActionCatalogueTable {
   check_command: string | null;
   timeout_seconds: number;
   created_at: string;
+  /** Set when the configured catalogue no longer has the action: it can be neither authorized nor run. */
+  retired_at: string | null;
+  updated_at: string | null;
 }
 
 export interface ActionAuthorizationsTable {
@@ -40,4 +45,14 @@ export interface ActionRunsTable {
   started_at: string | null;
   finished_at: string | null;
   created_at: string;
+  /** Why it was refused, or what went wrong before or around the command. */
+  reason: string | null;
+  check_exit_code: number | null;
+  duration_ms: number | null;
+  alert_name: string | null;
+  work_entry_id: string | null;
 }
+
+export type ActionCatalogueRow = Selectable<ActionCatalogueTable>;
+export type ActionAuthorizationRow = Selectable<ActionAuthorizationsTable>;
+export type ActionRunRow = Selectable<ActionRunsTable>;
