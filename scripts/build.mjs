@@ -1,22 +1,28 @@
 #!/usr/bin/env node
 // Builds the server (tsc → dist/src) and the web app (vite → dist/web).
 // With --if-stale it does nothing when dist is newer than every source file, so `npm start` is quick
-// on the second run and still works straight after `npm ci` on a fresh clone.
+// on the second run and still works straight after `npm ci` on a fresh clone. With --web-only it builds
+// just the web app (the end-to-end tests' global setup: a fresh production build of web/).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const stamp = path.join(root, 'dist', '.build-stamp');
-const sources = [
-  'src',
-  'web/src',
-  'web/index.html',
-  'web/vite.config.ts',
-  'package-lock.json',
-  'tsconfig.json',
-  'tsconfig.build.json',
-];
+const webOnly = process.argv.includes('--web-only');
+const stamp = path.join(root, 'dist', webOnly ? '.web-build-stamp' : '.build-stamp');
+const webSources = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'package-lock.json'];
+const sources = webOnly
+  ? webSources
+  : [
+      'src',
+      'web/src',
+      'web/public',
+      'web/index.html',
+      'web/vite.config.ts',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+    ];
 
 function newestMtime(p) {
   const full = path.join(root, p);
@@ -34,12 +40,17 @@ if (process.argv.includes('--if-stale') && fs.existsSync(stamp)) {
 }
 
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-console.error('building server (tsc)…');
-fs.rmSync(path.join(root, 'dist', 'src'), { recursive: true, force: true });
-execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+if (!webOnly) {
+  console.error('building server (tsc)…');
+  fs.rmSync(path.join(root, 'dist', 'src'), { recursive: true, force: true });
+  execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}
 console.error('building web app (vite)…');
 execFileSync(bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
   cwd: root,
   stdio: 'inherit',
+  // Called from a test runner NODE_ENV is "test", which would bundle React's development build.
+  env: { ...process.env, NODE_ENV: 'production' },
 });
+fs.mkdirSync(path.dirname(stamp), { recursive: true });
 fs.writeFileSync(stamp, new Date().toISOString());

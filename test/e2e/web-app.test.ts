@@ -1,0 +1,266 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DESKTOP,
+  HAS_BROWSER,
+  launchBrowser,
+  logIn,
+  openPage,
+  PHONE,
+  type WatchedPage,
+} from './support/browser.js';
+import { startE2eServer, type E2eServer } from './support/e2e-server.js';
+
+interface Incident {
+  id: string;
+  state: string;
+  acknowledgedAt: string | null;
+  consent: { granted: boolean; via: string } | null;
+  work: Array<{ note: string | null; engineerId: string }>;
+  timeline: Array<{ type: string; data: { engineerIds?: string[] } }>;
+}
+
+/** Today's date in Stockholm, YYYY-MM-DD (the roster and the API read local times). */
+const stockholmToday = () =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+const stockholmDate = (d: Date) =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(d);
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server', () => {
+  let server: E2eServer;
+  let browser: Browser;
+  const open: WatchedPage[] = [];
+  const eng: Record<string, string> = {};
+  let nordhamn: { id: string; serverId: string };
+  let ekbacken: { id: string; serverId: string };
+
+  const newPage = async (options: typeof PHONE | typeof DESKTOP) => {
+    const watched = await openPage(browser, server.url, options);
+    open.push(watched);
+    return watched;
+  };
+
+  beforeAll(async () => {
+    server = await startE2eServer();
+    browser = await launchBrowser();
+    // Today and the days around it are closed days: on-call time all day, so a report pages at once
+    // whenever the suite runs.
+    for (const d of [-1, 0, 1, 2])
+      await server.ctx.db
+        .insertInto('closed_days')
+        .values({ date: stockholmDate(days(d)), name: 'e2e', created_at: new Date().toISOString() })
+        .execute();
+    for (const [key, name, phone] of [
+      ['anna', 'Anna Andersson', '+46709000001'],
+      ['bo', 'Bo Berglund', '+46709000002'],
+      ['cecilia', 'Cecilia Carlsson', '+46709000003'],
+    ] as const)
+      eng[key] = (
+        await server.api<{ id: string }>('POST', '/engineers', {
+          name,
+          phone,
+          email: `${key}@ballou.example`,
+        })
+      ).id;
+    await server.api('POST', '/engineers', {
+      name: 'Frida Forsberg',
+      phone: '+46709000006',
+      email: 'frida@ballou.example',
+      manager: true,
+    });
+    for (const [role, who] of [
+      ['primary', eng.anna],
+      ['secondary', eng.bo],
+    ] as const)
+      await server.api('POST', '/rotations', {
+        role,
+        engineerIds: [who],
+        start: '2026-01-05T08:00',
+        shiftHours: 168,
+        handover: '08:00',
+      });
+    const customer = async (
+      name: string,
+      orgNumber: string,
+      tier: string,
+      phone: string,
+      hostname: string,
+    ) => {
+      const c = await server.api<{ id: string }>('POST', '/customers', {
+        name,
+        orgNumber,
+        tier,
+        agreementStart: '2025-01-01',
+      });
+      await server.api('POST', `/customers/${c.id}/contacts`, { name: `Kontakt ${name}`, phone });
+      const s = await server.api<{ id: string }>('POST', `/customers/${c.id}/servers`, { hostname });
+      return { id: c.id, serverId: s.id };
+    };
+    nordhamn = await customer('Nordhamn Handel AB', '556677-0011', 'hog', '+46701234501', 'web1.nordhamn.se');
+    ekbacken = await customer(
+      'Ekbacken Bygg AB',
+      '559012-3450',
+      'incident',
+      '+46701234503',
+      'shop.ekbacken.se',
+    );
+  });
+
+  afterAll(async () => {
+    for (const p of open) await p.context.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('an engineer on a phone acknowledges a page and logs work', async () => {
+    const reported = await server.api<Incident>('POST', '/incidents', {
+      customerId: nordhamn.id,
+      serverId: nordhamn.serverId,
+      summary: 'Webbshoppen svarar inte',
+      channel: 'phone',
+    });
+    await until('the page to Anna', async () => {
+      const i = await server.api<Incident>('GET', `/incidents/${reported.id}`);
+      return i.timeline.some((e) => e.type === 'paged' && e.data.engineerIds?.includes(eng.anna as string))
+        ? i
+        : undefined;
+    });
+    const anna = await server.user({ email: 'anna@ballou.example', role: 'engineer', engineerId: eng.anna });
+    const { page, errors, shot } = await newPage(PHONE);
+    await logIn(page, anna.email, anna.password);
+    await page.getByRole('heading', { name: 'Mina larm' }).waitFor();
+    const card = page.getByTestId('incident-card').filter({ hasText: 'Webbshoppen svarar inte' });
+    await card.waitFor();
+    await shot('engineer-my-pages');
+    await card.click();
+    await page.getByRole('heading', { name: /^INC-/ }).waitFor();
+    await expect(page.getByRole('link', { name: /Kontakt Nordhamn/ }).getAttribute('href')).resolves.toBe(
+      'tel:+46701234501',
+    );
+    await page.getByRole('button', { name: 'Kvittera' }).click();
+    await page.getByText('Kvitterad', { exact: true }).first().waitFor();
+    await page.getByLabel('Vad gjordes').fill('Startade om webbservern');
+    await page.getByRole('button', { name: 'Spara arbete' }).click();
+    await page.getByRole('status').filter({ hasText: 'Arbetet är sparat.' }).waitFor();
+    await page.getByText('Arbete registrerat').waitFor();
+    await shot('engineer-incident');
+
+    const after = await server.api<Incident>('GET', `/incidents/${reported.id}`);
+    expect(after.acknowledgedAt).not.toBeNull();
+    expect(after.work).toEqual([
+      expect.objectContaining({ engineerId: eng.anna, note: 'Startade om webbservern' }),
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('a planner adds an override and sees the gap close', async () => {
+    const today = stockholmToday();
+    await server.api('POST', '/unavailability', {
+      engineerId: eng.bo,
+      start: `${today}T19:00`,
+      end: `${today}T23:00`,
+    });
+    const planner = await server.user({ email: 'frida@ballou.example', role: 'manager' });
+    const { page, errors, shot } = await newPage(DESKTOP);
+    await logIn(page, planner.email, planner.password);
+    await page.getByRole('heading', { name: 'Jourtavla' }).waitFor();
+    await page.getByRole('link', { name: 'Jourschema' }).click();
+    await page.getByTestId('gap-summary').filter({ hasText: '1 lucka' }).waitFor();
+    await shot('planner-gap');
+    const form = page.getByRole('form', { name: 'Lägg till ersättare' });
+    await form.getByLabel('Tekniker').click();
+    await page.getByRole('option', { name: 'Cecilia Carlsson' }).click();
+    await form.getByLabel('Från').fill(`${today}T19:00`);
+    await form.getByLabel('Till').fill(`${today}T23:00`);
+    await form.getByLabel('Anledning').fill('Bo är ledig');
+    await form.getByRole('button', { name: 'Lägg till' }).click();
+    await page.getByTestId('gap-summary').filter({ hasText: 'Inga luckor' }).waitFor();
+    await shot('planner-gap-closed');
+    const gaps = await server.api<unknown[]>(
+      'GET',
+      `/oncall/gaps?from=${today}T00:00&to=${stockholmDate(days(1))}T00:00`,
+    );
+    expect(gaps).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('a customer reports an incident in the portal and gives consent', async () => {
+    const maria = await server.user({
+      email: 'maria@ekbacken.example',
+      role: 'customer',
+      customerId: ekbacken.id,
+    });
+    const { page, errors, shot } = await newPage(PHONE);
+    await logIn(page, maria.email, maria.password);
+    await page.getByRole('heading', { name: 'Support' }).waitFor();
+    await page.getByLabel('Vad har hänt?').fill('Kassan i butiken går inte att nå');
+    await page.getByRole('button', { name: 'Skicka anmälan' }).click();
+    await page.getByRole('heading', { name: /^INC-/ }).waitFor();
+    const id = page.url().split('/incidents/')[1] as string;
+    await page.getByText('Godkänner ni att Ballou påbörjar debiterbart arbete enligt prislistan?').waitFor();
+    await shot('customer-consent');
+    await page.getByRole('button', { name: 'Ja, påbörja arbetet' }).click();
+    await page.getByText(/Arbetet godkänt av/).waitFor();
+    await shot('customer-consent-given');
+    const incident = await server.api<Incident & { customerId: string; channel: string }>(
+      'GET',
+      `/incidents/${id}`,
+    );
+    expect(incident).toMatchObject({
+      customerId: ekbacken.id,
+      channel: 'portal',
+      consent: { granted: true, via: 'portal' },
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it("a customer cannot open another customer's incident by its URL", async () => {
+    const other = await server.api<Incident>('POST', '/incidents', {
+      customerId: nordhamn.id,
+      summary: 'Hemlig incident hos Nordhamn',
+    });
+    const maria = { email: 'maria@ekbacken.example', password: 'e2e lösenord som är långt nog' };
+    const { page, errors, shot } = await newPage(PHONE);
+    await logIn(page, maria.email, maria.password);
+    await page.getByRole('heading', { name: 'Support' }).waitFor();
+    const answer = page.waitForResponse((r) => r.url().endsWith(`/api/v1/incidents/${other.id}`));
+    await page.goto(`/incidents/${other.id}`);
+    expect((await answer).status()).toBe(404);
+    await page.getByText('Hittades inte').waitFor();
+    await expect(page.content()).resolves.not.toContain('Hemlig incident');
+    await expect(page.content()).resolves.not.toContain('Nordhamn');
+    await shot('customer-other-incident');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the duty board live in English', async () => {
+    const planner = { email: 'frida@ballou.example', password: 'e2e lösenord som är långt nog' };
+    const { page, errors, shot } = await newPage(DESKTOP);
+    await logIn(page, planner.email, planner.password);
+    await page.getByRole('heading', { name: 'Jourtavla' }).waitFor();
+    await page.getByText('EN', { exact: true }).click();
+    await page.getByRole('heading', { name: 'Duty board' }).waitFor();
+    await page.getByText('Live', { exact: true }).waitFor();
+    const solvik = await server.api<{ id: string }>('POST', '/customers', {
+      name: 'Solvik Media AB',
+      orgNumber: '556677-0029',
+      tier: 'none',
+      agreementStart: '2025-01-01',
+    });
+    await server.api('POST', '/incidents', { customerId: solvik.id, summary: 'Ny händelse via strömmen' });
+    await page.getByText('Ny händelse via strömmen').waitFor();
+    await shot('board-en');
+    expect(errors).toEqual([]);
+  });
+});

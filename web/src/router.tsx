@@ -1,0 +1,104 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
+import type { Role } from './api/types';
+import { homeOf, RESPONDERS, useSession } from './auth/session';
+import { Loading } from './components/loading';
+import { AppLayout } from './layout/app-layout';
+import { LoginPage } from './pages/login-page';
+import { NotFoundPage } from './pages/not-found-page';
+
+// Every screen is its own chunk: the login screen loads without the board, planner or charts.
+const MyPagesPage = lazy(() => import('./pages/my-pages-page'));
+const IncidentPage = lazy(() => import('./pages/incident-page'));
+const BoardPage = lazy(() => import('./pages/board-page'));
+const PlannerPage = lazy(() => import('./pages/planner-page'));
+const PortalPage = lazy(() => import('./pages/portal-page'));
+const PortalContactsPage = lazy(() => import('./pages/portal-contacts-page'));
+const ConsentLinkPage = lazy(() => import('./pages/consent-link-page'));
+
+function RequireLogin({ children }: { children: ReactNode }) {
+  const { me, ready } = useSession();
+  const location = useLocation();
+  if (!ready) return <Loading />;
+  if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname)}`} replace />;
+  return children;
+}
+
+function RequireRole({ roles, children }: { roles: readonly Role[]; children: ReactNode }) {
+  const { me } = useSession();
+  if (!me || !roles.includes(me.role)) return <NotFoundPage />;
+  return children;
+}
+
+function Home() {
+  const { me } = useSession();
+  return me ? <Navigate to={homeOf(me.role)} replace /> : <Navigate to="/login" replace />;
+}
+
+const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    path: '/consent/:token',
+    element: (
+      <Suspense fallback={<Loading />}>
+        <ConsentLinkPage />
+      </Suspense>
+    ),
+  },
+  {
+    element: (
+      <RequireLogin>
+        <AppLayout />
+      </RequireLogin>
+    ),
+    children: [
+      { path: '/', element: <Home /> },
+      {
+        path: '/my',
+        element: (
+          <RequireRole roles={RESPONDERS}>
+            <MyPagesPage />
+          </RequireRole>
+        ),
+      },
+      { path: '/incidents/:id', element: <IncidentPage /> },
+      {
+        path: '/board',
+        element: (
+          <RequireRole roles={RESPONDERS}>
+            <BoardPage />
+          </RequireRole>
+        ),
+      },
+      {
+        path: '/planner',
+        element: (
+          <RequireRole roles={RESPONDERS}>
+            <PlannerPage />
+          </RequireRole>
+        ),
+      },
+      {
+        path: '/portal',
+        element: (
+          <RequireRole roles={['customer']}>
+            <PortalPage />
+          </RequireRole>
+        ),
+      },
+      {
+        path: '/portal/contacts',
+        element: (
+          <RequireRole roles={['customer']}>
+            <PortalContactsPage />
+          </RequireRole>
+        ),
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
+
+export function AppRouter() {
+  return <RouterProvider router={router} />;
+}
