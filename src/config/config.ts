@@ -36,12 +36,16 @@ export interface Config {
     fromNumber: string;
     /** A recording of the Swedish greeting played to callers (46elks has no Swedish text-to-speech). */
     greetingAudioUrl: string;
+    /** A recording played on page calls instead of the bundled prompt (must ask to press 1). */
+    pageAudioUrl: string;
   };
   twilio: { apiUrl: string; accountSid: string; authToken: string; fromNumber: string };
   smtpUrl: string;
   mailFrom: string;
   sshKeyFile: string;
   publicUrl: string;
+  /** BALLOU_PUBLIC_URL was set: providers can reach us there (callbacks, 46elks audio). */
+  publicUrlConfigured: boolean;
 }
 
 export interface SellerDetails {
@@ -143,6 +147,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       webhookSecret: str(env, 'BALLOU_46ELKS_WEBHOOK_SECRET', ''),
       fromNumber: str(env, 'BALLOU_46ELKS_FROM', 'Ballou'),
       greetingAudioUrl: str(env, 'BALLOU_46ELKS_GREETING_URL', ''),
+      pageAudioUrl: str(env, 'BALLOU_46ELKS_PAGE_AUDIO_URL', ''),
     },
     twilio: {
       apiUrl: str(env, 'BALLOU_TWILIO_API_URL', 'https://api.twilio.com'),
@@ -154,5 +159,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     mailFrom: str(env, 'BALLOU_MAIL_FROM', 'Ballou Server Assistans <jour@example.se>'),
     sshKeyFile: str(env, 'BALLOU_SSH_KEY_FILE', ''),
     publicUrl: str(env, 'BALLOU_PUBLIC_URL', `http://localhost:${port}`),
+    publicUrlConfigured: str(env, 'BALLOU_PUBLIC_URL', '') !== '',
   };
 }

@@ -6,13 +6,28 @@
 /** The telephony providers we have adapters for. */
 export type TelephonyProvider = '46elks' | 'twilio';
 
+/**
+ * A webhook URL for the provider to call back, or one per provider: each provider authenticates its
+ * webhooks its own way (46elks Basic credentials in the URL, Twilio a signature), and with a fallback
+ * provider the same request may go to either.
+ */
+export type CallbackUrl = string | Partial<Record<TelephonyProvider, string>>;
+
+/** The URL a provider should call back, or undefined when there is none for it. */
+export function callbackUrlFor(
+  url: CallbackUrl | undefined,
+  provider: TelephonyProvider,
+): string | undefined {
+  return typeof url === 'string' ? url : url?.[provider];
+}
+
 export interface SmsRequest {
   /** E.164, e.g. `+46701234567`. */
   to: string;
   /** UTF-8 text; the provider splits it into parts. */
   message: string;
   /** Delivery reports are POSTed here (46elks `whendelivered`, Twilio `StatusCallback`). */
-  statusCallbackUrl?: string;
+  statusCallbackUrl?: CallbackUrl;
 }
 
 export interface SmsReceipt {
@@ -39,9 +54,9 @@ export interface VoiceCallRequest {
    * When set, the callee is asked for one digit (46elks `ivr`, Twilio `<Gather>`) and the result is POSTed
    * here (46elks `result`, Twilio `Digits`).
    */
-  acknowledgeUrl?: string;
+  acknowledgeUrl?: CallbackUrl;
   /** Called when the call ends (46elks `whenhangup`, Twilio `StatusCallback`). */
-  statusCallbackUrl?: string;
+  statusCallbackUrl?: CallbackUrl;
   /** Seconds to let the phone ring before giving up (46elks `timeout`, Twilio `Timeout`). */
   ringTimeoutSeconds?: number;
 }

@@ -18,6 +18,7 @@ import { Price, pricingRoutes } from './routes/pricing/pricing.routes.js';
 import { rosterRoutes } from './routes/roster/roster.routes.js';
 import { incidentsRoutes } from './routes/incidents/incidents.routes.js';
 import { telephonyWebhookRoutes } from './routes/webhooks/telephony.routes.js';
+import { audioRoutes } from './routes/audio/audio.routes.js';
 import { alertWebhookRoutes } from './routes/webhooks/alerts.routes.js';
 import { integrationsRoutes } from './routes/admin/integrations.routes.js';
 import { linkPages } from './routes/links/link-pages.js';
@@ -112,6 +113,7 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
   await app.register(telephonyWebhookRoutes, { ctx, prefix: '', hidden: true });
   await app.register(alertWebhookRoutes, { ctx, prefix: '', hidden: true });
   await app.register(linkPages, { ctx });
+  await app.register(audioRoutes);
 
   await registerWeb(app, webRoot);
   return app;

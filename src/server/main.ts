@@ -9,6 +9,7 @@ import { buildApp } from './build-app.js';
 import { jobHandlers, scheduleHousekeeping } from '../app/jobs/job-handlers.js';
 import { scheduleRosterJobs } from '../app/roster/roster-jobs.js';
 import { scheduleSlaCheck } from '../app/incidents/sla-job.js';
+import { telephonyStartupNotes } from '../app/messaging/telephony-callbacks.js';
 
 /** The built web app lives next to the compiled server: dist/web. */
 function findWebRoot(): string | undefined {
@@ -23,6 +24,8 @@ function findWebRoot(): string | undefined {
 export async function startServer(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const runtime = await bootstrap(config, logger);
+  // E.g. without BALLOU_PUBLIC_URL no receipts are asked for and 46elks pages by SMS only.
+  for (const note of telephonyStartupNotes(config)) logger.warn(note);
   if (runtime.demo) {
     // Shown once, as plain text on the terminal rather than as a structured log field, on the first start
     // of a new demo database: there is no default password (ASVS 2.5.4).

@@ -58,8 +58,22 @@ export interface ElksStandIn {
   calls: ElksCall[];
   failNext(n: number, status: number): void;
   delayNext(n: number, ms: number): void;
-  /** POSTs a delivery report for an accepted SMS to its `whendelivered` URL. */
-  sendDeliveryReport(smsId: string, status: 'sent' | 'delivered' | 'failed'): Promise<WebhookDelivery>;
+  /**
+   * POSTs a delivery report for an accepted SMS to its `whendelivered` URL (Basic credentials from the
+   * URL), retrying non-2xx answers on a compressed schedule as 46elks does (default 5 retries).
+   */
+  sendDeliveryReport(
+    smsId: string,
+    status: 'sent' | 'delivered' | 'failed',
+    retry?: RetryOptions,
+  ): Promise<WebhookDelivery>;
+  /**
+   * Plays the callee of an outgoing call: not answering (`busy`/`failed`: only `whenhangup` is called),
+   * or answering and following the call actions from `voice_start` through every `next` (fetching each
+   * audio URL as 46elks does, pressing the given digits at each `ivr`, silence when they run out), then
+   * POSTing the call record to `whenhangup`.
+   */
+  answerCall(callId: string, callee?: ElksCallee): Promise<ElksCallTranscript>;
   /** POSTs an incoming call (`voice_start`) to `url` as 46elks does; the answer body is the call action. */
   simulateIncomingCall(
     url: string,
@@ -73,6 +87,24 @@ export interface ElksStandIn {
     retry?: RetryOptions,
   ): Promise<WebhookDelivery & { id: string }>;
   close(): Promise<void>;
+}
+
+export interface ElksCallee {
+  /** Default `success` (answered). */
+  outcome?: 'success' | 'busy' | 'failed';
+  /** One entry per `ivr` reached, e.g. `['1']`; an ivr without one hears silence. */
+  digits?: string[];
+  retry?: RetryOptions;
+}
+
+export interface ElksCallTranscript {
+  /** Every call action run, in order. */
+  actions: unknown[];
+  /** Every audio URL fetched (play/ivr prompts) and the status our server answered. */
+  audio: { url: string; status: number; contentType: string | undefined; bytes: number }[];
+  /** The POSTs to `next` URLs: what was sent and what came back. */
+  next: { url: string; fields: Record<string, string>; delivery: WebhookDelivery }[];
+  hangup: WebhookDelivery | undefined;
 }
 
 export interface RetryOptions {
@@ -178,7 +210,7 @@ export async function start46elksStandIn(options: ElksStandInOptions = {}): Prom
     calls,
     failNext: http.failNext,
     delayNext: http.delayNext,
-    async sendDeliveryReport(smsId, status) {
+    async sendDeliveryReport(smsId, status, retry = PLATFORM_RETRY) {
       const found = sms.find((s) => s.id === smsId);
       if (!found) throw new Error(`46elks stand-in: no SMS ${smsId}`);
       if (found.whendelivered === undefined)
@@ -186,7 +218,56 @@ export async function start46elksStandIn(options: ElksStandInOptions = {}): Prom
       found.status = status;
       const fields: Record<string, string> = { id: smsId, status };
       if (status === 'delivered') fields.delivered = elksNow();
-      return postWebhookForm(found.whendelivered, fields);
+      return postWebhookForm(found.whendelivered, fields, retry);
+    },
+    async answerCall(callId, callee = {}) {
+      const call = calls.find((c) => c.id === callId);
+      if (!call) throw new Error(`46elks stand-in: no call ${callId}`);
+      const retry = callee.retry ?? PLATFORM_RETRY;
+      const transcript: ElksCallTranscript = { actions: [], audio: [], next: [], hangup: undefined };
+      let whenhangup = call.whenhangup;
+      const outcome = callee.outcome ?? 'success';
+      if (outcome === 'success') {
+        const digits = [...(callee.digits ?? [])];
+        let action: unknown = parseAction(call.voice_start);
+        // Bounded: a page call is a handful of actions; a loop here is a bug in our answers.
+        for (let step = 0; step < 12 && action !== undefined; step++) {
+          transcript.actions.push(action);
+          const a = action as Record<string, unknown>;
+          if (typeof a.whenhangup === 'string') whenhangup = a.whenhangup;
+          let result = 'success';
+          if (typeof a.play === 'string') transcript.audio.push(await fetchAudio(a.play));
+          else if (typeof a.ivr === 'string') {
+            transcript.audio.push(await fetchAudio(a.ivr));
+            result = digits.shift() ?? 'failed';
+          } else if (a.hangup !== undefined) break;
+          const next = a.next;
+          if (typeof next === 'string') {
+            const fields = { callid: call.id, result, from: call.from, to: call.to };
+            const delivery = await postWebhookForm(next, fields);
+            transcript.next.push({ url: next, fields, delivery });
+            action = delivery.status >= 200 && delivery.status < 300 ? parseAction(delivery.body) : undefined;
+          } else action = next ?? undefined;
+        }
+      }
+      call.state = outcome;
+      if (whenhangup !== undefined) {
+        transcript.hangup = await postWebhookForm(
+          whenhangup,
+          {
+            id: call.id,
+            direction: 'outgoing',
+            from: call.from,
+            to: call.to,
+            created: call.created,
+            state: outcome,
+            duration: outcome === 'success' ? '17' : '0',
+            cost: outcome === 'success' ? '5000' : '0',
+          },
+          retry,
+        );
+      }
+      return transcript;
     },
     async simulateIncomingCall(url, call, retry = {}) {
       const callid = call.callid ?? `c${randomHex(32)}`;
@@ -216,6 +297,31 @@ export async function start46elksStandIn(options: ElksStandInOptions = {}): Prom
       return { ...(await postWebhookForm(url, fields, retry)), id };
     },
     close: http.close,
+  };
+}
+
+/** 46elks retries failed callbacks "at least 5 times" over 6 hours; compressed here. */
+const PLATFORM_RETRY: RetryOptions = { retries: 5, retryDelayMs: 20 };
+
+/** A call action as 46elks reads it: inline JSON, or an empty answer (the call ends). */
+function parseAction(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** 46elks GETs the audio of `play`/`ivr` (and caches it by URL). */
+async function fetchAudio(url: string): Promise<ElksCallTranscript['audio'][number]> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+  const bytes = (await response.arrayBuffer()).byteLength;
+  return {
+    url,
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? undefined,
+    bytes,
   };
 }
 

@@ -61,6 +61,22 @@ export interface TwilioStandIn {
     params: Record<string, string>,
     options?: { retries?: number; retryDelayMs?: number; signature?: string },
   ): Promise<WebhookDelivery>;
+  /**
+   * POSTs the status callback of a sent SMS (`MessageSid`, `MessageStatus`, `ErrorCode` for failures),
+   * signed, retrying non-2xx on a compressed schedule (default 3 retries).
+   */
+  sendMessageStatus(
+    messageSid: string,
+    status: 'sent' | 'delivered' | 'undelivered' | 'failed',
+    options?: { retries?: number; retryDelayMs?: number },
+  ): Promise<WebhookDelivery>;
+  /**
+   * Plays the callee of an outgoing call: not answering (`busy`, `no-answer`, `failed`: only the status
+   * callback), or answering and running the call's TwiML: `<Say>` and `<Play>` are recorded, a `<Gather>`
+   * takes the next of `digits` (and POSTs `Digits` to its action, whose TwiML replaces the document) or,
+   * with none left, times out to the next verb; `<Hangup/>` ends. Then the `completed` status callback.
+   */
+  answerCall(callSid: string, callee?: TwilioCallee): Promise<TwilioCallTranscript>;
   /** An incoming call to our number: CallSid, AccountSid, From, To, CallStatus=ringing, Direction=inbound. */
   simulateIncomingCall(
     url: string,
@@ -72,6 +88,21 @@ export interface TwilioStandIn {
     sms: { from: string; to: string; body: string; messageSid?: string },
   ): Promise<WebhookDelivery & { messageSid: string }>;
   close(): Promise<void>;
+}
+
+export interface TwilioCallee {
+  /** Default `completed` (answered). */
+  outcome?: 'completed' | 'busy' | 'no-answer' | 'failed';
+  /** One entry per `<Gather>` reached, e.g. `['1']`. */
+  digits?: string[];
+}
+
+export interface TwilioCallTranscript {
+  /** Text of every `<Say>` heard, in order, with its language. */
+  said: { text: string; language: string | undefined }[];
+  /** The POSTs to `<Gather action>` URLs and what came back. */
+  gathers: { url: string; digits: string; delivery: WebhookDelivery }[];
+  status: WebhookDelivery | undefined;
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -204,6 +235,76 @@ export async function startTwilioStandIn(options: TwilioStandInOptions = {}): Pr
     delayNext: http.delayNext,
     sign,
     postWebhook,
+    async sendMessageStatus(messageSid, status, opts = {}) {
+      const message = messages.find((m) => m.sid === messageSid);
+      if (!message) throw new Error(`Twilio stand-in: no message ${messageSid}`);
+      if (!message.statusCallback)
+        throw new Error(`Twilio stand-in: message ${messageSid} has no StatusCallback`);
+      const params: Record<string, string> = {
+        MessageSid: messageSid,
+        SmsSid: messageSid,
+        AccountSid: accountSid,
+        From: message.from,
+        To: message.to,
+        MessageStatus: status,
+        SmsStatus: status,
+        ApiVersion: '2010-04-01',
+      };
+      if (status === 'undelivered' || status === 'failed') params.ErrorCode = '30003';
+      return postWebhook(message.statusCallback, params, {
+        retries: opts.retries ?? 3,
+        retryDelayMs: opts.retryDelayMs ?? 20,
+      });
+    },
+    async answerCall(callSid, callee = {}) {
+      const call = calls.find((c) => c.sid === callSid);
+      if (!call) throw new Error(`Twilio stand-in: no call ${callSid}`);
+      const transcript: TwilioCallTranscript = { said: [], gathers: [], status: undefined };
+      const outcome = callee.outcome ?? 'completed';
+      const common = {
+        CallSid: call.sid,
+        AccountSid: accountSid,
+        From: call.from,
+        To: call.to,
+        Direction: 'outbound-api',
+        ApiVersion: '2010-04-01',
+      };
+      if (outcome === 'completed') {
+        if (call.twiml === undefined)
+          throw new Error('Twilio stand-in: only calls with inline Twiml are played');
+        const digits = [...(callee.digits ?? [])];
+        let verbs = twimlVerbs(call.twiml);
+        // Bounded: a page call is a handful of verbs; a loop here is a bug in our answers.
+        for (let step = 0; step < 20 && verbs.length > 0; step++) {
+          const verb = verbs.shift() as TwimlVerb;
+          if (verb.name === 'Say') transcript.said.push({ text: verb.text, language: verb.attrs.language });
+          else if (verb.name === 'Hangup' || verb.name === 'Reject') break;
+          else if (verb.name === 'Gather') {
+            for (const inner of twimlVerbs(`<Response>${verb.inner}</Response>`))
+              if (inner.name === 'Say')
+                transcript.said.push({ text: inner.text, language: inner.attrs.language });
+            const pressed = digits.shift();
+            if (pressed === undefined) continue; // timeout: on to the next verb
+            const action = verb.attrs.action;
+            if (!action) break;
+            const delivery = await postWebhook(action, {
+              ...common,
+              CallStatus: 'in-progress',
+              Digits: pressed,
+            });
+            transcript.gathers.push({ url: action, digits: pressed, delivery });
+            verbs = delivery.status === 200 ? twimlVerbs(delivery.body) : [];
+          }
+        }
+      }
+      if (call.statusCallback)
+        transcript.status = await postWebhook(
+          call.statusCallback,
+          { ...common, CallStatus: outcome, CallDuration: outcome === 'completed' ? '21' : '0' },
+          { retries: 3, retryDelayMs: 20 },
+        );
+      return transcript;
+    },
     async simulateIncomingCall(url, call) {
       const callSid = call.callSid ?? `CA${randomHex(32)}`;
       const params = {
@@ -233,4 +334,37 @@ export async function startTwilioStandIn(options: TwilioStandInOptions = {}): Pr
     },
     close: http.close,
   };
+}
+
+interface TwimlVerb {
+  name: string;
+  attrs: Record<string, string>;
+  /** Text content, unescaped (Say, Play). */
+  text: string;
+  /** Raw inner XML (Gather). */
+  inner: string;
+}
+
+/** The top-level verbs of a TwiML `<Response>` (the subset our call answers use; no nested Gathers). */
+function twimlVerbs(xml: string): TwimlVerb[] {
+  const body = /<Response>([\s\S]*)<\/Response>/.exec(xml)?.[1] ?? '';
+  const verbs: TwimlVerb[] = [];
+  const pattern = /<(\w+)((?:\s+\w+="[^"]*")*)\s*(?:\/>|>([\s\S]*?)<\/\1>)/g;
+  for (const match of body.matchAll(pattern)) {
+    const attrs: Record<string, string> = {};
+    for (const a of (match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g))
+      attrs[a[1] ?? ''] = unescapeXml(a[2] ?? '');
+    const inner = match[3] ?? '';
+    verbs.push({ name: match[1] ?? '', attrs, text: unescapeXml(inner), inner });
+  }
+  return verbs;
+}
+
+function unescapeXml(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }

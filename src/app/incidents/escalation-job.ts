@@ -109,6 +109,8 @@ export const escalateJob: JobHandler = async (ctx, rawPayload) => {
         body: personal,
         engineerId,
         incidentId,
+        // One e-mail per engineer and step, whether the SMS failed or the call went unanswered.
+        dedupeKey: `page:${incidentId}:${step}:${engineerId}:email`,
       };
       await enqueueMessage(trx, ctx, {
         channel: 'sms',
@@ -126,6 +128,7 @@ export const escalateJob: JobHandler = async (ctx, rawPayload) => {
         engineerId,
         incidentId,
         dedupeKey: `page:${incidentId}:${step}:${engineerId}:voice`,
+        fallback: email,
       });
     }
     await appendIncidentEvent(trx, ctx, loaded, {

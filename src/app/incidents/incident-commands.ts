@@ -293,6 +293,8 @@ export async function acknowledgeInTransaction(
   actor: Actor,
   incidentId: string,
   engineerId: string | null,
+  /** How, when it is not told by the actor (e.g. `phone`: a keypress during the page call). */
+  via?: string,
 ): Promise<{ ref: string; responseDueText: string }> {
   const loaded = await loadIncident(trx, ctx, incidentId, true);
   const event = decideAcknowledge(loaded.status, {
@@ -300,7 +302,8 @@ export async function acknowledgeInTransaction(
     ...(engineerId ? { engineerId } : {}),
   });
   if (event) {
-    await appendIncidentEvent(trx, ctx, loaded, { ...event, actor });
+    const data = via === undefined ? event.data : { ...event.data, via };
+    await appendIncidentEvent(trx, ctx, loaded, { ...event, data, actor });
     await appendAudit(trx, {
       atMs: ctx.clock.now(),
       actor,
@@ -308,7 +311,7 @@ export async function acknowledgeInTransaction(
       entityType: 'incident',
       entityId: incidentId,
       customerId: loaded.row.customer_id,
-      data: { via: actor.type },
+      data: { via: via ?? actor.type },
     });
   }
   return { ref: loaded.row.ref, responseDueText: swedishTime(loaded.status.responseDueMs) };

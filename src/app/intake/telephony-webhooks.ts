@@ -1,12 +1,19 @@
-import { buildElksConnectAction } from '../../integrations/telephony/elks-call-actions.js';
+import {
+  buildElksConnectAction,
+  buildElksKeypressAnswer,
+} from '../../integrations/telephony/elks-call-actions.js';
 import {
   checkElksWebhookAuth,
+  parseElksActionResult,
+  parseElksDeliveryReport,
+  parseElksHangup,
   parseElksIncomingCall,
   parseElksIncomingSms,
 } from '../../integrations/telephony/elks-webhooks.js';
 import {
   buildTwilioAfterDialTwiml,
   buildTwilioConnectTwiml,
+  buildTwilioKeypressTwiml,
   buildTwilioMessagingTwiml,
   twimlResponse,
   twimlSay,
@@ -22,8 +29,23 @@ import {
   parseTwilioIncomingSms,
   parseTwilioVoiceWebhook,
 } from '../../integrations/telephony/twilio-webhooks.js';
-import { formParams, WebhookPayloadError } from '../../integrations/telephony/webhook-form.js';
+import {
+  formParams,
+  formValue,
+  readForm,
+  WebhookPayloadError,
+} from '../../integrations/telephony/webhook-form.js';
 import type { AppContext } from '../app-context.js';
+import { recordDeliveryReport, type DeliveryReport } from '../messaging/delivery-receipts.js';
+import { pressKeyOnPageCall, type KeypressOutcome } from '../messaging/page-call-ack.js';
+import {
+  ACKNOWLEDGED_TEXT,
+  elksAcknowledgedAudioUrl,
+  elksGreetingUrl,
+  elksPageAudioUrl,
+  pageAckUrl,
+  PRESS_ONE_PROMPT,
+} from '../messaging/telephony-callbacks.js';
 import { callRouting, receiveCall, receiveSms, type CallRouting } from './phone-intake.js';
 
 /** What a provider webhook is answered with; the route writes it out as is. */
@@ -216,9 +238,181 @@ function twilioPlan(ctx: AppContext, routing: CallRouting): TwilioConnectCallerO
 function elksAction(ctx: AppContext, routing: CallRouting): unknown {
   const primary = routing.primary ?? routing.secondary;
   if (!primary) return { hangup: 'busy' };
+  // BALLOU_46ELKS_GREETING_URL, else the bundled recording (needs BALLOU_PUBLIC_URL).
+  const greetingAudioUrl = elksGreetingUrl(ctx.config);
   return buildElksConnectAction({
     primary,
     ...(routing.secondary && routing.primary ? { secondary: routing.secondary } : {}),
-    ...(ctx.config.elks.greetingAudioUrl ? { greetingAudioUrl: ctx.config.elks.greetingAudioUrl } : {}),
+    ...(greetingAudioUrl === undefined ? {} : { greetingAudioUrl }),
   });
+}
+
+const NO_CONTENT: WebhookAnswer = { kind: 'ok', status: 204, contentType: 'text/plain', body: null };
+
+/** The query of the URL the provider called (our notification id and token travel there). */
+function query(request: WebhookRequest): URLSearchParams {
+  return new URL(request.url, 'http://webhook.invalid').searchParams;
+}
+
+const notificationIdOf = (request: WebhookRequest): string | undefined =>
+  query(request).get('n') ?? undefined;
+
+/**
+ * Records a provider's report. Always 2xx once authenticated and readable, also for ids we do not
+ * know: the providers retry anything else for hours.
+ */
+async function recordReport(ctx: AppContext, report: DeliveryReport): Promise<WebhookAnswer> {
+  await recordDeliveryReport(ctx, report);
+  return NO_CONTENT;
+}
+
+/** 46elks delivery report (`whendelivered` of an SMS we sent): `id`, `status`, `delivered`. */
+export async function answerElksDeliveryReport(
+  ctx: AppContext,
+  request: WebhookRequest,
+): Promise<WebhookAnswer> {
+  if (!elksAuthorized(ctx, request))
+    return refused(401, 'UNAUTHENTICATED', '46elks webhook credentials missing or wrong');
+  const params = form(request);
+  if (isAnswer(params)) return params;
+  const dlr = parse(() => parseElksDeliveryReport(params));
+  if (isAnswer(dlr)) return dlr;
+  return recordReport(ctx, {
+    provider: '46elks',
+    channel: 'sms',
+    providerMessageId: dlr.id,
+    notificationId: notificationIdOf(request),
+    providerStatus: dlr.status,
+    providerAtMs: dlr.deliveredMs,
+  });
+}
+
+/** 46elks `whenhangup` of a call we placed: the call record, `state` = success / busy / failed. */
+export async function answerElksHangup(ctx: AppContext, request: WebhookRequest): Promise<WebhookAnswer> {
+  if (!elksAuthorized(ctx, request))
+    return refused(401, 'UNAUTHENTICATED', '46elks webhook credentials missing or wrong');
+  const params = form(request);
+  if (isAnswer(params)) return params;
+  const hangup = parse(() => parseElksHangup(params));
+  if (isAnswer(hangup)) return hangup;
+  if (hangup.state === undefined) return NO_CONTENT;
+  return recordReport(ctx, {
+    provider: '46elks',
+    channel: 'voice',
+    providerMessageId: hangup.callId,
+    notificationId: notificationIdOf(request),
+    providerStatus: hangup.state,
+  });
+}
+
+/** Twilio status callback of an SMS (`MessageSid`, `MessageStatus`) or a call (`CallSid`, `CallStatus`). */
+export async function answerTwilioStatus(ctx: AppContext, request: WebhookRequest): Promise<WebhookAnswer> {
+  const params = form(request);
+  if (isAnswer(params)) return params;
+  if (!twilioAuthorized(ctx, request, params))
+    return refused(403, 'FORBIDDEN', 'X-Twilio-Signature missing or wrong');
+  const isMessage =
+    formValue(params, 'MessageSid') !== undefined || formValue(params, 'SmsSid') !== undefined;
+  const status = parse(() =>
+    isMessage
+      ? readForm(
+          'Twilio message status',
+          params,
+          ['MessageSid|SmsSid', 'MessageStatus|SmsStatus'],
+          ['ErrorCode'],
+        )
+      : readForm('Twilio call status', params, ['CallSid', 'CallStatus'], ['ErrorCode']),
+  );
+  if (isAnswer(status)) return status;
+  const fields = status as Record<string, string | undefined>;
+  return recordReport(ctx, {
+    provider: 'twilio',
+    channel: isMessage ? 'sms' : 'voice',
+    providerMessageId: (isMessage ? fields['MessageSid|SmsSid'] : fields.CallSid) ?? '',
+    notificationId: notificationIdOf(request),
+    providerStatus: (isMessage ? fields['MessageStatus|SmsStatus'] : fields.CallStatus) ?? '',
+    errorCode: fields.ErrorCode,
+  });
+}
+
+function keypressFrom(
+  request: WebhookRequest,
+): { notificationId: string; token: string; again: boolean } | WebhookAnswer {
+  const q = query(request);
+  const notificationId = q.get('n');
+  const token = q.get('t');
+  if (!notificationId || !token) return refused(403, 'FORBIDDEN', 'this keypress URL is not one we made');
+  return { notificationId, token, again: q.get('again') === '1' };
+}
+
+const wrongToken = (): WebhookAnswer => refused(403, 'FORBIDDEN', 'this keypress URL is not one we made');
+
+/** The `next` of a 46elks page call's `ivr`: `callid`, `result` (the digit). Answers the next call action. */
+export async function answerElksPageKeypress(
+  ctx: AppContext,
+  request: WebhookRequest,
+): Promise<WebhookAnswer> {
+  if (!elksAuthorized(ctx, request))
+    return refused(401, 'UNAUTHENTICATED', '46elks webhook credentials missing or wrong');
+  const params = form(request);
+  if (isAnswer(params)) return params;
+  const result = parse(() => parseElksActionResult(params));
+  if (isAnswer(result)) return result;
+  const target = keypressFrom(request);
+  if (isAnswer(target)) return target;
+  const outcome = await pressKeyOnPageCall(ctx, {
+    provider: '46elks',
+    callId: result.callId,
+    digits: result.result,
+    ...target,
+  });
+  if (outcome === null) return wrongToken();
+  const prompt = elksPageAudioUrl(ctx.config);
+  const confirmationAudioUrl = elksAcknowledgedAudioUrl(ctx.config);
+  const action =
+    outcome === 'acknowledged'
+      ? buildElksKeypressAnswer({ outcome, confirmationAudioUrl })
+      : outcome === 'again' && prompt !== undefined
+        ? buildElksKeypressAnswer({
+            outcome,
+            promptAudioUrl: prompt,
+            acknowledgeUrl: pageAckUrl(ctx.config, '46elks', target.notificationId, true),
+          })
+        : buildElksKeypressAnswer({ outcome: 'end' });
+  return { kind: 'ok', status: 200, contentType: 'application/json', body: JSON.stringify(action) };
+}
+
+/** The `<Gather action>` of a Twilio page call: `CallSid`, `Digits`. Answers TwiML. */
+export async function answerTwilioPageKeypress(
+  ctx: AppContext,
+  request: WebhookRequest,
+): Promise<WebhookAnswer> {
+  const params = form(request);
+  if (isAnswer(params)) return params;
+  if (!twilioAuthorized(ctx, request, params))
+    return refused(403, 'FORBIDDEN', 'X-Twilio-Signature missing or wrong');
+  const call = parse(() => readForm('Twilio gather result', params, ['CallSid'], ['Digits']));
+  if (isAnswer(call)) return call;
+  const target = keypressFrom(request);
+  if (isAnswer(target)) return target;
+  const outcome: KeypressOutcome | null = await pressKeyOnPageCall(ctx, {
+    provider: 'twilio',
+    callId: call.CallSid,
+    digits: call.Digits ?? '',
+    ...target,
+  });
+  if (outcome === null) return wrongToken();
+  const speech = { language: 'sv-SE' };
+  return twiml(
+    outcome === 'acknowledged'
+      ? buildTwilioKeypressTwiml({ outcome, confirmation: ACKNOWLEDGED_TEXT, ...speech })
+      : outcome === 'again'
+        ? buildTwilioKeypressTwiml({
+            outcome,
+            prompt: PRESS_ONE_PROMPT,
+            acknowledgeUrl: pageAckUrl(ctx.config, 'twilio', target.notificationId, true),
+            ...speech,
+          })
+        : buildTwilioKeypressTwiml({ outcome: 'end' }),
+  );
 }

@@ -19,8 +19,14 @@ export interface OutgoingMessage {
   /** When to send; now when omitted. */
   dueAtMs?: number;
   /** If the message cannot be delivered on its channel, send this one instead (e.g. SMS → e-mail). */
-  fallback?: Omit<OutgoingMessage, 'fallback' | 'dedupeKey' | 'dueAtMs'> | undefined;
+  fallback?: FallbackMessage | undefined;
 }
+
+/**
+ * A message's fallback. Its own dedupe key, if any, lets several messages share one fallback (a page's
+ * SMS and call fall back to the same e-mail); without one it is sent at most once per message.
+ */
+export type FallbackMessage = Omit<OutgoingMessage, 'fallback' | 'dueAtMs'>;
 
 export const SEND_MESSAGE_JOB = 'message.send';
 
@@ -37,10 +43,11 @@ export async function enqueueMessage(
 ): Promise<boolean> {
   const nowMs = ctx.clock.now();
   const notificationId = ctx.newId();
+  const jobId = ctx.newId();
   const queued = await enqueueJob(
     db,
     {
-      id: ctx.newId(),
+      id: jobId,
       kind: SEND_MESSAGE_JOB,
       payload: { notificationId, fallback: message.fallback ?? null },
       dueAtMs: message.dueAtMs ?? nowMs,
@@ -52,7 +59,7 @@ export async function enqueueMessage(
   if (!queued) return false;
   await insertNotification(db, {
     id: notificationId,
-    job_id: null,
+    job_id: jobId,
     incident_id: message.incidentId ?? null,
     engineer_id: message.engineerId ?? null,
     channel: message.channel,

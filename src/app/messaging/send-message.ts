@@ -7,11 +7,12 @@ import {
 import { isDeliveryError, type DeliveryError } from '../../integrations/messaging.js';
 import type { AppContext } from '../app-context.js';
 import type { JobHandler } from '../jobs/job-worker.js';
-import { enqueueMessage, type OutgoingMessage } from './enqueue-message.js';
+import { enqueueMessage, type FallbackMessage } from './enqueue-message.js';
+import { smsCallbacks, voiceCallRequest } from './telephony-callbacks.js';
 
 interface SendPayload {
   notificationId: string;
-  fallback: Omit<OutgoingMessage, 'fallback' | 'dedupeKey' | 'dueAtMs'> | null;
+  fallback: FallbackMessage | null;
 }
 
 /** A provider's refusal that says the number itself is wrong, not that the provider is down. */
@@ -38,10 +39,10 @@ export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: un
     let provider: string;
     let providerId: string;
     if (n.channel === 'sms') {
-      const r = await ctx.messaging.sms.send({ to: n.recipient, message: n.body });
+      const r = await ctx.messaging.sms.send({ to: n.recipient, message: n.body, ...smsCallbacks(ctx, n) });
       [provider, providerId] = [r.provider, r.providerMessageId];
     } else if (n.channel === 'voice') {
-      const r = await ctx.messaging.voice.call({ to: n.recipient, message: n.body });
+      const r = await ctx.messaging.voice.call(voiceCallRequest(ctx, n));
       [provider, providerId] = [r.provider, r.providerCallId];
     } else {
       const r = await ctx.messaging.email.send({ to: n.recipient, subject: n.subject ?? '', text: n.body });
@@ -62,7 +63,10 @@ export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: un
         if (n.engineer_id && n.channel !== 'email' && numberRefused(error)) {
           await markPhoneFailing(trx, n.engineer_id, toDbInstant(ctx.clock.now()));
         }
-        if (payload.fallback) await enqueueMessage(trx, ctx, payload.fallback);
+        // A call the providers cannot place at all (46elks without a recording) leaves the page to the SMS.
+        const callImpossible = n.channel === 'voice' && error.code === 'UNSUPPORTED';
+        if (payload.fallback && !callImpossible)
+          await enqueueMessage(trx, ctx, { dedupeKey: `fallback:${n.id}`, ...payload.fallback });
       });
       ctx.logger.warn(
         { notificationId: n.id, channel: n.channel, code: error.code },

@@ -1,11 +1,32 @@
 import type { Selectable } from 'kysely';
-import type { DbOrTrx } from '../database.js';
+import type { DatabaseKind, DbOrTrx } from '../database.js';
 import type { NotificationsTable } from '../tables/job.table.js';
 
 export type NotificationRow = Selectable<NotificationsTable>;
 
-export async function insertNotification(db: DbOrTrx, row: NotificationRow): Promise<void> {
+/** A new row: the delivery report columns start empty. */
+export type NewNotification = Omit<NotificationRow, 'delivery_status' | 'delivery_at' | 'delivery_error'>;
+
+export async function insertNotification(db: DbOrTrx, row: NewNotification): Promise<void> {
   await db.insertInto('notifications').values(row).execute();
+}
+
+/**
+ * The message a provider's report is about, by the provider's own id (or by our id), locked until the
+ * transaction ends on PostgreSQL so that two reports of one message are applied one after the other.
+ */
+export async function lockNotificationForReport(
+  db: DbOrTrx,
+  kind: DatabaseKind,
+  by: { provider: string; providerMessageId: string } | { id: string },
+): Promise<NotificationRow | undefined> {
+  let q = db.selectFrom('notifications').selectAll();
+  q =
+    'id' in by
+      ? q.where('id', '=', by.id)
+      : q.where('provider', '=', by.provider).where('provider_message_id', '=', by.providerMessageId);
+  if (kind === 'postgres') q = q.forUpdate();
+  return q.executeTakeFirst();
 }
 
 export async function findNotification(db: DbOrTrx, id: string): Promise<NotificationRow | undefined> {

@@ -32,7 +32,14 @@ export interface NotificationsTable {
   error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** When the provider reported the message delivered (SMS) or the call answered. */
   confirmed_at: string | null;
+  /** The provider's last report that counts (DeliveryState: sent, delivered, failed, answered, no-answer, busy). */
+  delivery_status: string | null;
+  /** The provider's time of that report (ours when it gave none). */
+  delivery_at: string | null;
+  /** The provider's error code or status word with a failure. */
+  delivery_error: string | null;
 }
 
 export interface InboundEventsTable {

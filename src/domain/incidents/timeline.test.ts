@@ -6,7 +6,7 @@ const actor: Actor = { type: 'engineer', id: 'anna', name: 'Anna' };
 
 describe('timeline', () => {
   it('knows its event types', () => {
-    expect(INCIDENT_EVENT_TYPES).toHaveLength(16);
+    expect(INCIDENT_EVENT_TYPES).toHaveLength(17);
     expect(isIncidentEventType('called_back')).toBe(true);
     expect(isIncidentEventType('reopened')).toBe(false);
     expect(isIncidentEventType(3)).toBe(false);

@@ -25,6 +25,7 @@ export const INCIDENT_EVENT_TYPES = [
   'sla_breached',
   'note',
   'action_run',
+  'page_delivery',
 ] as const;
 
 /** The kind of a timeline event. */
@@ -77,7 +78,7 @@ export interface IncidentEventData {
   /** Escalation step 0 (the first page); `engineerIds` are the recipients. */
   paged: { step: number; engineerIds: string[]; channel?: string; reason?: string };
   /** Someone took the incident; stops the escalation. */
-  acknowledged: { engineerId?: string };
+  acknowledged: { engineerId?: string; via?: string };
   /** Escalation step ≥ 1. */
   escalated: { step: number; engineerIds?: string[]; reason?: string };
   /** The engineer called the customer back at `atMs`; ends the response clock. */
@@ -109,6 +110,17 @@ export interface IncidentEventData {
   note: { text: string };
   /** A pre-authorized action ran (SPEC.md section 7); counts as action started at `atMs`. */
   action_run: { runId?: string; action?: string; serverId?: string; trigger?: 'manual' | 'automatic' };
+  /**
+   * The provider reported on a page (SMS delivered/failed, call answered/no-answer/busy/failed); `atMs` is
+   * the provider's time. Says nothing about the incident's state.
+   */
+  page_delivery: {
+    notificationId: string;
+    engineerId: string | null;
+    channel: 'sms' | 'voice';
+    status: 'delivered' | 'failed' | 'answered' | 'no-answer' | 'busy';
+    provider: string;
+  };
 }
 
 /** An event about to be appended: what a decide function returns; the caller adds seq and actor. */

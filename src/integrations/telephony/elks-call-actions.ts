@@ -119,6 +119,28 @@ export function buildElksOutgoingCallAction(options: {
   return { ivr: options.audioUrl, digits: 1, timeout: 10, repeat: 3, next: options.acknowledgeUrl };
 }
 
+/**
+ * What we answer the `next` of a page call's `ivr` with (46elks POSTs the digit as `result`):
+ * `acknowledged` plays the confirmation and ends the call; `again` asks once more (one try, same prompt,
+ * result to `acknowledgeUrl`); `end` hangs up.
+ * @example buildElksKeypressAnswer({ outcome: 'acknowledged', confirmationAudioUrl: 'https://desk.example/audio/sv/acknowledged-1a2b.wav' })
+ * // {"play":"https://desk.example/audio/sv/acknowledged-1a2b.wav","skippable":false}
+ */
+export function buildElksKeypressAnswer(
+  options:
+    | { outcome: 'acknowledged'; confirmationAudioUrl?: string | undefined }
+    | { outcome: 'again'; promptAudioUrl: string; acknowledgeUrl: string }
+    | { outcome: 'end' },
+): ElksCallAction {
+  if (options.outcome === 'acknowledged')
+    return options.confirmationAudioUrl === undefined
+      ? { hangup: 'reject' }
+      : { play: options.confirmationAudioUrl, skippable: false };
+  if (options.outcome === 'again')
+    return { ivr: options.promptAudioUrl, digits: 1, timeout: 10, repeat: 1, next: options.acknowledgeUrl };
+  return { hangup: 'reject' };
+}
+
 function numberList(numbers: string | readonly string[]): string {
   const list = typeof numbers === 'string' ? [numbers] : [...numbers];
   if (list.length === 0) throw new RangeError('at least one number to connect to is required');

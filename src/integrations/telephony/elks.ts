@@ -5,6 +5,7 @@
  */
 import type { Config } from '../../config/config.js';
 import {
+  callbackUrlFor,
   DeliveryError,
   type SmsReceipt,
   type SmsRequest,
@@ -58,7 +59,7 @@ export function createElksTelephony(config: ElksConfig, options: ProviderHttpOpt
         from: config.fromNumber,
         to: request.to,
         message: request.message,
-        whendelivered: request.statusCallbackUrl,
+        whendelivered: callbackUrlFor(request.statusCallbackUrl, PROVIDER),
       });
       return { provider: PROVIDER, providerMessageId: requireId(answer, 'SMS') };
     },
@@ -70,15 +71,16 @@ export function createElksTelephony(config: ElksConfig, options: ProviderHttpOpt
           '46elks cannot speak Swedish text (its text-to-speech is English only): audioUrl is required',
           { provider: PROVIDER, code: 'UNSUPPORTED', retryable: false },
         );
+      const acknowledgeUrl = callbackUrlFor(request.acknowledgeUrl, PROVIDER);
       const voiceStart = buildElksOutgoingCallAction({
         audioUrl: request.audioUrl,
-        ...(request.acknowledgeUrl === undefined ? {} : { acknowledgeUrl: request.acknowledgeUrl }),
+        ...(acknowledgeUrl === undefined ? {} : { acknowledgeUrl }),
       });
       const answer = await post('/calls', {
         from: config.fromNumber,
         to: request.to,
         voice_start: JSON.stringify(voiceStart),
-        whenhangup: request.statusCallbackUrl,
+        whenhangup: callbackUrlFor(request.statusCallbackUrl, PROVIDER),
         timeout: request.ringTimeoutSeconds === undefined ? undefined : String(request.ringTimeoutSeconds),
       });
       return { provider: PROVIDER, providerCallId: requireId(answer, 'call') };

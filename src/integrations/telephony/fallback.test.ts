@@ -22,6 +22,7 @@ beforeAll(async () => {
       webhookSecret: 'w',
       fromNumber: '+46766860000',
       greetingAudioUrl: '',
+      pageAudioUrl: '',
     },
     twilio: {
       apiUrl: twilio.url,

@@ -6,6 +6,7 @@
  */
 import type { Config } from '../../config/config.js';
 import {
+  callbackUrlFor,
   DeliveryError,
   type SmsReceipt,
   type SmsRequest,
@@ -63,7 +64,7 @@ export function createTwilioTelephony(config: TwilioConfig, options: TwilioOptio
         To: request.to,
         From: config.fromNumber,
         Body: request.message,
-        StatusCallback: request.statusCallbackUrl,
+        StatusCallback: callbackUrlFor(request.statusCallbackUrl, PROVIDER),
       });
       return { provider: PROVIDER, providerMessageId: requireSid(answer, 'message') };
     },
@@ -71,16 +72,17 @@ export function createTwilioTelephony(config: TwilioConfig, options: TwilioOptio
     async call(request: VoiceCallRequest): Promise<VoiceCallReceipt> {
       requireE164(PROVIDER, request.to);
       requireText(PROVIDER, 'the message', request.message);
+      const acknowledgeUrl = callbackUrlFor(request.acknowledgeUrl, PROVIDER);
       const twiml = buildTwilioCallTwiml({
         message: request.message,
-        ...(request.acknowledgeUrl === undefined ? {} : { acknowledgeUrl: request.acknowledgeUrl }),
+        ...(acknowledgeUrl === undefined ? {} : { acknowledgeUrl }),
         ...options.speech,
       });
       const answer = await post('Calls.json', {
         To: request.to,
         From: config.fromNumber,
         Twiml: twiml,
-        StatusCallback: request.statusCallbackUrl,
+        StatusCallback: callbackUrlFor(request.statusCallbackUrl, PROVIDER),
         Timeout: request.ringTimeoutSeconds === undefined ? undefined : String(request.ringTimeoutSeconds),
       });
       return { provider: PROVIDER, providerCallId: requireSid(answer, 'call') };

@@ -52,6 +52,34 @@ export function buildTwilioCallTwiml(
   return twimlResponse(gather + gather);
 }
 
+/**
+ * What we answer a page call's `<Gather action>` with (Twilio POSTs the key as `Digits`): `acknowledged`
+ * says the confirmation and hangs up; `again` asks once more in one `<Gather>` posting to
+ * `acknowledgeUrl`, then hangs up; `end` hangs up.
+ */
+export function buildTwilioKeypressTwiml(
+  options: (
+    | { outcome: 'acknowledged'; confirmation: string }
+    | { outcome: 'again'; prompt: string; acknowledgeUrl: string }
+    | { outcome: 'end' }
+  ) &
+    TwilioSpeechOptions,
+): string {
+  if (options.outcome === 'acknowledged')
+    return twimlResponse(`${twimlSay(options.confirmation, options)}<Hangup/>`);
+  if (options.outcome === 'again') {
+    const attrs = attributes({
+      input: 'dtmf',
+      numDigits: 1,
+      timeout: 10,
+      action: options.acknowledgeUrl,
+      method: 'POST',
+    });
+    return twimlResponse(`<Gather${attrs}>${twimlSay(options.prompt, options)}</Gather><Hangup/>`);
+  }
+  return twimlResponse('<Hangup/>');
+}
+
 /** The answer to an incoming SMS: empty, or one reply message. */
 export function buildTwilioMessagingTwiml(reply?: string): string {
   return twimlResponse(reply === undefined ? '' : `<Message>${escapeXml(reply)}</Message>`);

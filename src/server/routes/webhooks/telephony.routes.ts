@@ -2,10 +2,15 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../app/app-context.js';
 import {
   answerElksCall,
+  answerElksDeliveryReport,
+  answerElksHangup,
+  answerElksPageKeypress,
   answerElksSms,
   answerTwilioAfterDial,
   answerTwilioCall,
+  answerTwilioPageKeypress,
   answerTwilioSms,
+  answerTwilioStatus,
   type WebhookAnswer,
 } from '../../../app/intake/telephony-webhooks.js';
 import { sendProblem } from '../../plugins/error-handler.js';
@@ -49,5 +54,21 @@ export const telephonyWebhookRoutes: FastifyPluginAsync<{
   });
   app.post('/webhooks/twilio/sms', opts, async (req, reply) =>
     send(req, reply, await answerTwilioSms(ctx, asRequest(req))),
+  );
+  // Delivery reports and call outcomes of what we sent, and the keypress that acknowledges a page call.
+  app.post('/webhooks/46elks/dlr', opts, async (req, reply) =>
+    send(req, reply, await answerElksDeliveryReport(ctx, asRequest(req))),
+  );
+  app.post('/webhooks/46elks/hangup', opts, async (req, reply) =>
+    send(req, reply, await answerElksHangup(ctx, asRequest(req))),
+  );
+  app.post('/webhooks/46elks/page-ack', opts, async (req, reply) =>
+    send(req, reply, await answerElksPageKeypress(ctx, asRequest(req))),
+  );
+  app.post('/webhooks/twilio/status', opts, async (req, reply) =>
+    send(req, reply, await answerTwilioStatus(ctx, asRequest(req))),
+  );
+  app.post('/webhooks/twilio/page-ack', opts, async (req, reply) =>
+    send(req, reply, await answerTwilioPageKeypress(ctx, asRequest(req))),
   );
 };
