@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { Agent } from 'node:https';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
@@ -8,6 +10,8 @@ import { claimSystemState } from '../db/repositories/system-state.repository.js'
 import { createSmtpEmailSender } from '../integrations/email/smtp.js';
 import { DeliveryError, type EmailSender } from '../integrations/messaging.js';
 import { createTelephony } from '../integrations/telephony/create-telephony.js';
+import { createWebPushSender } from '../integrations/push/web-push.js';
+import { resolveVapidKeys, type ResolvedVapidKeys } from './push/vapid-keys.js';
 import { systemClock } from './system-clock.js';
 import type { AppContext } from './app-context.js';
 import type { Messaging } from './messaging/messaging.js';
@@ -36,13 +40,14 @@ export async function bootstrap(
   const result = await migrateToLatest(database.db);
   const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  const vapid = await resolveVapidKeys(database.db, config, systemClock.now());
   const ctx: AppContext = {
     db: database.db,
     dbKind: database.kind,
     clock: systemClock,
     config,
     logger,
-    messaging: createMessaging(config, logger),
+    messaging: createMessaging(config, logger, vapid),
     newId: randomUUID,
   };
   await ensureReferenceData(ctx);
@@ -60,8 +65,8 @@ export async function bootstrap(
   return runtime;
 }
 
-/** SMS and calls through 46elks with Twilio as fallback (as configured); e-mail over SMTP. */
-function createMessaging(config: Config, logger: Logger): Messaging {
+/** SMS and calls through 46elks with Twilio as fallback (as configured); e-mail over SMTP; web push. */
+function createMessaging(config: Config, logger: Logger, vapid: ResolvedVapidKeys): Messaging {
   const telephony = createTelephony(config, {
     onFailover: (error) =>
       logger.warn({ err: error.message }, 'telephony: first provider failed, trying the next'),
@@ -77,5 +82,11 @@ function createMessaging(config: Config, logger: Logger): Messaging {
           });
         },
       };
-  return { sms: telephony, voice: telephony, email };
+  // Production trusts the system CAs; BALLOU_WEB_PUSH_CA_FILE (tests) trusts only a stand-in's.
+  const caFile = config.webPush.caFile;
+  const push = createWebPushSender({
+    vapid,
+    ...(caFile ? { agent: new Agent({ ca: fs.readFileSync(caFile) }) } : {}),
+  });
+  return { sms: telephony, voice: telephony, email, push };
 }

@@ -46,6 +46,22 @@ export interface Config {
   publicUrl: string;
   /** BALLOU_PUBLIC_URL was set: providers can reach us there (callbacks, 46elks audio). */
   publicUrlConfigured: boolean;
+  webPush: WebPushConfig;
+}
+
+/**
+ * Web push: the VAPID key pair and contact. Without keys, one pair is generated on the first start and
+ * kept in the database (every node and restart must sign with the key browsers subscribed with).
+ */
+export interface WebPushConfig {
+  /** base64url, 65 bytes uncompressed P-256; '' = use the pair kept in the database. */
+  vapidPublicKey: string;
+  /** base64url, 32 bytes; never logged. */
+  vapidPrivateKey: string;
+  /** `mailto:…` or `https://…`, sent to the push services in the VAPID token. */
+  vapidSubject: string;
+  /** Tests only: a PEM file of the only CA trusted for push services (a loopback stand-in). */
+  caFile: string;
 }
 
 export interface SellerDetails {
@@ -87,6 +103,35 @@ function str(env: Env, name: string, fallback: string): string {
   return raw === undefined || raw === '' ? fallback : raw;
 }
 
+function base64UrlBytes(value: string): number | undefined {
+  return /^[A-Za-z0-9_-]+$/.test(value) ? Buffer.from(value, 'base64url').length : undefined;
+}
+
+/** Both VAPID keys or neither, of the right lengths; a subject the push services accept. */
+function webPushConfig(env: Env, mailFrom: string): WebPushConfig {
+  const vapidPublicKey = str(env, 'BALLOU_VAPID_PUBLIC_KEY', '').trim();
+  const vapidPrivateKey = str(env, 'BALLOU_VAPID_PRIVATE_KEY', '').trim();
+  if ((vapidPublicKey === '') !== (vapidPrivateKey === ''))
+    throw new ConfigError('set both BALLOU_VAPID_PUBLIC_KEY and BALLOU_VAPID_PRIVATE_KEY, or neither');
+  if (vapidPublicKey !== '') {
+    if (base64UrlBytes(vapidPublicKey) !== 65)
+      throw new ConfigError(
+        'BALLOU_VAPID_PUBLIC_KEY must be an uncompressed P-256 public key, base64url (65 bytes; `npx web-push generate-vapid-keys`)',
+      );
+    if (Buffer.from(vapidPublicKey, 'base64url')[0] !== 4)
+      throw new ConfigError('BALLOU_VAPID_PUBLIC_KEY must be an uncompressed P-256 point (starting 0x04)');
+    if (base64UrlBytes(vapidPrivateKey) !== 32)
+      throw new ConfigError('BALLOU_VAPID_PRIVATE_KEY must be a P-256 private key, base64url (32 bytes)');
+  }
+  const address = /<([^<>\s]+@[^<>\s]+)>/.exec(mailFrom)?.[1] ?? (/^\S+@\S+$/.test(mailFrom) ? mailFrom : '');
+  const vapidSubject = str(env, 'BALLOU_VAPID_SUBJECT', address ? `mailto:${address}` : '');
+  if (!/^mailto:[^\s@]+@[^\s@]+$/.test(vapidSubject) && !/^https:\/\/[^\s]+$/.test(vapidSubject))
+    throw new ConfigError(
+      `BALLOU_VAPID_SUBJECT must be mailto:<address> or an https: URL, got "${vapidSubject}"`,
+    );
+  return { vapidPublicKey, vapidPrivateKey, vapidSubject, caFile: str(env, 'BALLOU_WEB_PUSH_CA_FILE', '') };
+}
+
 /** Builds the Config from an environment (process.env in production, a plain object in tests). */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const dataDir = path.resolve(cwd, str(env, 'BALLOU_DATA_DIR', 'data'));
@@ -99,6 +144,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       `BALLOU_DATABASE_URL must start with postgres:// or sqlite: (e.g. sqlite:./data/ballou.sqlite), got "${databaseUrl.replace(/:[^:@/]*@/, ':***@')}"`,
     );
   const port = int(env, 'PORT', 3000);
+  const mailFrom = str(env, 'BALLOU_MAIL_FROM', 'Ballou Server Assistans <jour@example.se>');
   const secondaryAfter = int(env, 'BALLOU_ESCALATE_SECONDARY_AFTER', 300, 1);
   const managerAfter = int(env, 'BALLOU_ESCALATE_MANAGER_AFTER', 600, 1);
   if (managerAfter <= secondaryAfter) {
@@ -156,9 +202,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       fromNumber: str(env, 'BALLOU_TWILIO_FROM', ''),
     },
     smtpUrl: str(env, 'BALLOU_SMTP_URL', ''),
-    mailFrom: str(env, 'BALLOU_MAIL_FROM', 'Ballou Server Assistans <jour@example.se>'),
+    mailFrom,
     sshKeyFile: str(env, 'BALLOU_SSH_KEY_FILE', ''),
     publicUrl: str(env, 'BALLOU_PUBLIC_URL', `http://localhost:${port}`),
     publicUrlConfigured: str(env, 'BALLOU_PUBLIC_URL', '') !== '',
+    webPush: webPushConfig(env, mailFrom),
   };
 }

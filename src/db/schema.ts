@@ -38,6 +38,7 @@ import type {
   WorkEntriesTable,
 } from './tables/incident.table.js';
 import type { InboundEventsTable, JobsTable, NotificationsTable } from './tables/job.table.js';
+import type { PushSubscriptionsTable } from './tables/push.table.js';
 import type {
   EngineersTable,
   OverridesTable,
@@ -87,6 +88,7 @@ export interface Database {
   inbound_events: InboundEventsTable;
   jobs: JobsTable;
   notifications: NotificationsTable;
+  push_subscriptions: PushSubscriptionsTable;
   operations_tasks: OperationsTasksTable;
   operations_work: OperationsWorkTable;
   number_sequences: NumberSequencesTable;

@@ -1,6 +1,7 @@
 /**
- * Ports for everything that leaves the building as a message: SMS, phone calls and e-mail. Use cases
- * depend on these interfaces only; the adapters in telephony/ and email/ speak the providers' protocols.
+ * Ports for everything that leaves the building as a message: SMS, phone calls, e-mail and web push.
+ * Use cases depend on these interfaces only; the adapters in telephony/, email/ and push/ speak the
+ * providers' protocols.
  */
 
 /** The telephony providers we have adapters for. */
@@ -90,12 +91,50 @@ export interface EmailSender {
   close?(): Promise<void>;
 }
 
+/** A browser's push subscription (the `PushSubscription.toJSON()` a browser hands out). */
+export interface PushSubscriptionTarget {
+  /** The push service's URL for this browser (https). */
+  endpoint: string;
+  keys: {
+    /** The browser's P-256 public key, base64url (65 bytes uncompressed). */
+    p256dh: string;
+    /** The browser's 16-byte auth secret, base64url. */
+    auth: string;
+  };
+}
+
+export type PushUrgency = 'very-low' | 'low' | 'normal' | 'high';
+
+export interface PushRequest {
+  subscription: PushSubscriptionTarget;
+  /** The text the service worker receives (we send JSON); encrypted aes128gcm for the browser only. */
+  payload: string;
+  /** How long the push service keeps the message for a device that is offline. */
+  ttlSeconds: number;
+  urgency: PushUrgency;
+  /** A newer message with the same topic replaces an undelivered older one (≤ 32 URL-safe characters). */
+  topic?: string;
+}
+
+export interface PushReceipt {
+  provider: 'web-push';
+  /** The push service's `Location` for the message, or '' when it sent none. */
+  providerMessageId: string;
+}
+
+export interface PushSender {
+  /** The VAPID public key (base64url) browsers must subscribe with (`applicationServerKey`). */
+  readonly vapidPublicKey: string;
+  send(request: PushRequest): Promise<PushReceipt>;
+}
+
 /**
  * Why a delivery failed: `NETWORK` (no answer, connection refused), `TIMEOUT`, `HTTP` (the provider
  * answered with an error status; see `status`), `SMTP` (the mail server refused; see `status`),
  * `BAD_RESPONSE` (a success status with an answer we cannot read — the message may have gone out),
  * `INVALID_INPUT` (refused before contacting the provider), `UNSUPPORTED` (this provider cannot do what
- * was asked), `NOT_CONFIGURED`.
+ * was asked), `NOT_CONFIGURED`, `SUBSCRIPTION_GONE` (a push service answered 404/410: the browser's
+ * subscription has expired or been withdrawn and must be forgotten).
  */
 export type DeliveryErrorCode =
   | 'NETWORK'
@@ -105,7 +144,8 @@ export type DeliveryErrorCode =
   | 'BAD_RESPONSE'
   | 'INVALID_INPUT'
   | 'UNSUPPORTED'
-  | 'NOT_CONFIGURED';
+  | 'NOT_CONFIGURED'
+  | 'SUBSCRIPTION_GONE';
 
 export interface DeliveryErrorOptions {
   provider: string;

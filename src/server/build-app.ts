@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth/auth.routes.js';
 import { customersRoutes } from './routes/customers/customers.routes.js';
 import { engineersRoutes } from './routes/engineers/engineers.routes.js';
 import { Price, pricingRoutes } from './routes/pricing/pricing.routes.js';
+import { pushRoutes } from './routes/push/push.routes.js';
 import { rosterRoutes } from './routes/roster/roster.routes.js';
 import { incidentsRoutes } from './routes/incidents/incidents.routes.js';
 import { telephonyWebhookRoutes } from './routes/webhooks/telephony.routes.js';
@@ -106,6 +107,7 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
       await api.register(alertWebhookRoutes, { ctx, prefix: '' });
       await api.register(integrationsRoutes, { ctx });
       await api.register(linksApiRoutes, { ctx });
+      await api.register(pushRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

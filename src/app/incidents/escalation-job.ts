@@ -7,6 +7,7 @@ import { resolveAt } from '../../domain/oncall/resolve.js';
 import type { AppContext } from '../app-context.js';
 import type { JobHandler } from '../jobs/job-worker.js';
 import { enqueueMessage } from '../messaging/enqueue-message.js';
+import { enqueuePagePush } from '../push/page-push.js';
 import { loadEngineers, loadRoster, toEngineerInfo } from '../roster/roster-data.js';
 import { swedishTime } from '../roster/roster-jobs.js';
 import { createAckLink } from './action-links.js';
@@ -101,7 +102,8 @@ export const escalateJob: JobHandler = async (ctx, rawPayload) => {
     for (const engineerId of plan.recipients) {
       const engineer = byId.get(engineerId);
       if (!engineer) continue;
-      const personal = `${text} ${await createAckLink(trx, ctx, incidentId, engineerId)}`;
+      const ackUrl = await createAckLink(trx, ctx, incidentId, engineerId);
+      const personal = `${text} ${ackUrl}`;
       const email = {
         channel: 'email' as const,
         to: engineer.email,
@@ -130,6 +132,8 @@ export const escalateJob: JobHandler = async (ctx, rawPayload) => {
         dedupeKey: `page:${incidentId}:${step}:${engineerId}:voice`,
         fallback: email,
       });
+      // Push as well, to every browser the engineer subscribed: the fastest channel, beside SMS and call.
+      await enqueuePagePush(trx, ctx, { loaded, step, engineerId, ackUrl });
     }
     await appendIncidentEvent(trx, ctx, loaded, {
       type: step === 0 ? 'paged' : 'escalated',

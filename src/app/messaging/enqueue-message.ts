@@ -3,12 +3,13 @@ import { toDbInstant } from '../../db/instant.js';
 import { enqueueJob } from '../../db/repositories/job.repository.js';
 import { insertNotification } from '../../db/repositories/notification.repository.js';
 import type { AppContext } from '../app-context.js';
+import type { PushDelivery } from '../push/deliver-push.js';
 
-export type MessageChannel = 'sms' | 'email' | 'voice';
+export type MessageChannel = 'sms' | 'email' | 'voice' | 'push';
 
 export interface OutgoingMessage {
   channel: MessageChannel;
-  /** E.164 number for sms/voice, e-mail address for email. */
+  /** E.164 number for sms/voice, e-mail address for email, `engineer:<id>` or `user:<id>` for push. */
   to: string;
   subject?: string;
   body: string;
@@ -20,6 +21,8 @@ export interface OutgoingMessage {
   dueAtMs?: number;
   /** If the message cannot be delivered on its channel, send this one instead (e.g. SMS → e-mail). */
   fallback?: FallbackMessage | undefined;
+  /** Push only: TTL, urgency and topic (the body is the JSON payload for the service worker). */
+  push?: PushDelivery;
 }
 
 /**
@@ -49,7 +52,11 @@ export async function enqueueMessage(
     {
       id: jobId,
       kind: SEND_MESSAGE_JOB,
-      payload: { notificationId, fallback: message.fallback ?? null },
+      payload: {
+        notificationId,
+        fallback: message.fallback ?? null,
+        ...(message.push ? { push: message.push } : {}),
+      },
       dueAtMs: message.dueAtMs ?? nowMs,
       ...(message.dedupeKey ? { dedupeKey: message.dedupeKey } : {}),
       maxAttempts: 8,

@@ -7,12 +7,14 @@ import {
 import { isDeliveryError, type DeliveryError } from '../../integrations/messaging.js';
 import type { AppContext } from '../app-context.js';
 import type { JobHandler } from '../jobs/job-worker.js';
+import { deliverPushNotification, type PushDelivery } from '../push/deliver-push.js';
 import { enqueueMessage, type FallbackMessage } from './enqueue-message.js';
 import { smsCallbacks, voiceCallRequest } from './telephony-callbacks.js';
 
 interface SendPayload {
   notificationId: string;
   fallback: FallbackMessage | null;
+  push?: PushDelivery;
 }
 
 /** A provider's refusal that says the number itself is wrong, not that the provider is down. */
@@ -44,6 +46,13 @@ export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: un
     } else if (n.channel === 'voice') {
       const r = await ctx.messaging.voice.call(voiceCallRequest(ctx, n));
       [provider, providerId] = [r.provider, r.providerCallId];
+    } else if (n.channel === 'push') {
+      const delivery = payload.push ?? {
+        ttlSeconds: ctx.config.escalateSecondaryAfterSeconds,
+        urgency: 'normal',
+      };
+      const r = await deliverPushNotification(ctx, n, delivery);
+      [provider, providerId] = [r.provider, r.providerMessageId];
     } else {
       const r = await ctx.messaging.email.send({ to: n.recipient, subject: n.subject ?? '', text: n.body });
       [provider, providerId] = ['smtp', r.providerMessageId];
@@ -60,7 +69,7 @@ export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: un
     if (isDeliveryError(error) && !error.retryable) {
       await ctx.db.transaction().execute(async (trx) => {
         await updateNotification(trx, n.id, { status: 'failed', error: message.slice(0, 1000) });
-        if (n.engineer_id && n.channel !== 'email' && numberRefused(error)) {
+        if (n.engineer_id && (n.channel === 'sms' || n.channel === 'voice') && numberRefused(error)) {
           await markPhoneFailing(trx, n.engineer_id, toDbInstant(ctx.clock.now()));
         }
         // A call the providers cannot place at all (46elks without a recording) leaves the page to the SMS.
