@@ -75,6 +75,10 @@ export interface SellerDetails {
   bankgiro: string;
   email: string;
   phone: string;
+  /** The F-skatt statement printed on invoices (mervärdesskattelagen 17 kap.; "Godkänd för F-skatt"). */
+  fSkatt: string;
+  /** Days from the invoice date to its due date. */
+  paymentTermsDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -185,6 +189,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       bankgiro: str(env, 'BALLOU_SELLER_BANKGIRO', '123-4567'),
       email: str(env, 'BALLOU_SELLER_EMAIL', 'faktura@example.se'),
       phone: str(env, 'BALLOU_SELLER_PHONE', '+46800000000'),
+      fSkatt: str(env, 'BALLOU_SELLER_F_SKATT', 'Godkänd för F-skatt'),
+      paymentTermsDays: int(env, 'BALLOU_INVOICE_DUE_DAYS', 30, 0),
     },
     elks: {
       apiUrl: str(env, 'BALLOU_46ELKS_API_URL', 'https://api.46elks.com/a1'),

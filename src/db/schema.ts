@@ -14,6 +14,7 @@ import type {
 import type {
   ClosedDaysTable,
   InvoiceLinesTable,
+  InvoicedIncidentsTable,
   InvoiceRunsTable,
   InvoicesTable,
   NumberSequencesTable,
@@ -95,5 +96,6 @@ export interface Database {
   invoice_runs: InvoiceRunsTable;
   invoices: InvoicesTable;
   invoice_lines: InvoiceLinesTable;
+  invoiced_incidents: InvoicedIncidentsTable;
   audit_log: AuditLogTable;
 }

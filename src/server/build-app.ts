@@ -25,6 +25,7 @@ import { integrationsRoutes } from './routes/admin/integrations.routes.js';
 import { linkPages } from './routes/links/link-pages.js';
 import { linksApiRoutes } from './routes/links/links.routes.js';
 import { systemRoutes } from './routes/system/system.routes.js';
+import { billingRoutes } from './routes/billing/billing.routes.js';
 import { Problem } from './schemas/common.js';
 import { buildValidator } from './validation.js';
 
@@ -107,6 +108,7 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
       await api.register(alertWebhookRoutes, { ctx, prefix: '' });
       await api.register(integrationsRoutes, { ctx });
       await api.register(linksApiRoutes, { ctx });
+      await api.register(billingRoutes, { ctx });
       await api.register(pushRoutes, { ctx });
     },
     { prefix: '/api/v1' },

@@ -1,3 +1,5 @@
+import type { Selectable } from 'kysely';
+
 export interface SlaPoliciesTable {
   id: string;
   tier: string;
@@ -88,6 +90,8 @@ export interface InvoicesTable {
   seller: string;
   buyer: string;
   created_at: string;
+  /** Credit notes: why the invoice is corrected. */
+  reason: string | null;
 }
 
 export interface InvoiceLinesTable {
@@ -105,4 +109,22 @@ export interface InvoiceLinesTable {
   amount_ore: number;
   vat_percent: number;
   account: string;
+  incident_ref: string | null;
+  /** The unit price is per this many units (a prorated fee: per days-in-month days). */
+  base_quantity: number;
+  /** Credit-note lines: the invoice line they credit. */
+  credits_line_id: string | null;
 }
+
+/** Each incident goes on one invoice only (append-only). */
+export interface InvoicedIncidentsTable {
+  incident_id: string;
+  invoice_id: string;
+  created_at: string;
+}
+
+export type InvoiceRow = Selectable<InvoicesTable>;
+export type InvoiceLineRow = Selectable<InvoiceLinesTable>;
+export type InvoiceRunRow = Selectable<InvoiceRunsTable>;
+export type OperationsTaskRow = Selectable<OperationsTasksTable>;
+export type OperationsWorkRow = Selectable<OperationsWorkTable>;

@@ -1,0 +1,290 @@
+import type { Trx } from '../../db/database.js';
+import { toDbInstant } from '../../db/instant.js';
+import { appendAudit } from '../../db/repositories/audit.repository.js';
+import {
+  ensureInvoiceRun,
+  findCustomerInvoiceForMonth,
+  findInvoiceRun,
+  INVOICE_SERIES,
+  insertInvoice,
+  insertInvoiceLines,
+  insertInvoicedIncidents,
+  issueInvoiceRow,
+  listBillableCustomerIds,
+  listCustomersByIds,
+  listTierRows,
+  listUninvoicedClosedIncidents,
+  listUninvoicedOperationsWork,
+  lockNumberSeries,
+  markWorkInvoiced,
+  takeNextNumber,
+} from '../../db/repositories/billing.repository.js';
+import { listWorkEntries } from '../../db/repositories/incident.repository.js';
+import type { CustomerRow } from '../../db/tables/customer.table.js';
+import {
+  assembleInvoice,
+  tierAtReport,
+  type AssembledInvoice,
+  type PricedIncident,
+} from '../../domain/billing/assemble-invoice.js';
+import type { Party, Seller } from '../../domain/billing/invoice-document.js';
+import { addDays, endedInvoiceMonth, type InvoiceMonth } from '../../domain/billing/invoice-month.js';
+import { localDateOfInstant, parseInstant } from '../../domain/calendar/instant.js';
+import type { TierPeriod } from '../../domain/customers/tier-history.js';
+import type { Principal } from '../../domain/shared/roles.js';
+import type { Tier } from '../../domain/shared/tier.js';
+import { priceIncident } from '../../domain/tariff/price-incident.js';
+import { tariffForReport } from '../../domain/tariff/tariff.js';
+import { auditActor, requireRole } from '../access.js';
+import type { AppContext } from '../app-context.js';
+import { loadPricingRules, type PricingRules } from '../pricing/pricing-rules.js';
+import { loadRunInvoices, type InvoiceView } from './invoice-view.js';
+
+export const BILLING_ROLES = ['admin', 'billing'] as const;
+
+/** Reported after each customer of a run: for the CLI's progress bar. */
+export interface RunProgress {
+  done: number;
+  total: number;
+  customerName: string;
+  /** The number issued for this customer now, or null (already invoiced, or nothing to bill). */
+  issuedNumber: string | null;
+}
+
+export interface InvoiceRunResult {
+  runId: string;
+  month: string;
+  /** Invoices issued by this call (0 when the month was already invoiced). */
+  created: number;
+  invoices: InvoiceView[];
+}
+
+export function sellerOf(ctx: AppContext): Seller {
+  const s = ctx.config.seller;
+  return {
+    name: s.name,
+    orgNumber: s.orgNumber,
+    vatNumber: s.vatNumber,
+    street: s.street,
+    postalCode: s.postalCode,
+    city: s.city,
+    country: s.country,
+    email: s.email,
+    phone: s.phone,
+    bankgiro: s.bankgiro,
+    fSkatt: s.fSkatt,
+  };
+}
+
+export function buyerOf(c: CustomerRow): Party {
+  return {
+    name: c.name,
+    orgNumber: c.org_number,
+    vatNumber: c.vat_number,
+    street: c.address_street,
+    postalCode: c.address_postal_code,
+    city: c.address_city,
+    country: c.address_country ?? 'SE',
+    email: c.invoice_email,
+  };
+}
+
+/**
+ * The month-end invoice run (POST /invoice-runs, `ballou invoice run`): for a month that has ended,
+ * one issued invoice per customer with anything to bill. Each customer is one transaction that first
+ * takes the number series' lock, then checks whether the customer already has this month's invoice,
+ * then assembles, inserts and numbers it: so two runs at once (two nodes, or two calls) issue each
+ * invoice once with consecutive numbers, and a crash leaves whole invoices only. Running it again
+ * issues nothing new and answers the run's invoices. Closed incidents not yet invoiced and reported
+ * in the month or before (closed late) go on this run's invoice; so does operations work.
+ */
+export async function runInvoiceMonth(
+  ctx: AppContext,
+  principal: Principal,
+  monthText: unknown,
+  onProgress: (p: RunProgress) => void = () => undefined,
+): Promise<InvoiceRunResult> {
+  requireRole(principal, BILLING_ROLES);
+  const nowMs = ctx.clock.now();
+  const month = endedInvoiceMonth(monthText, localDateOfInstant(nowMs));
+  const beforeInstant = toDbInstant(parseInstant(`${month.nextFirstDay}T00:00:00`, '/month'));
+  const run = await ctx.db.transaction().execute(async (trx) => {
+    const existing = await findInvoiceRun(trx, month.month);
+    if (existing) return existing;
+    const created = await ensureInvoiceRun(trx, {
+      id: ctx.newId(),
+      month: month.month,
+      started_by: principal.name,
+      created_at: toDbInstant(nowMs),
+    });
+    await appendAudit(trx, {
+      atMs: nowMs,
+      actor: auditActor(principal),
+      action: 'invoice_run.started',
+      entityType: 'invoice_run',
+      entityId: created.id,
+      data: { month: month.month },
+    });
+    return created;
+  });
+  const rules = await loadPricingRules(ctx.db);
+  const customerIds = await listBillableCustomerIds(ctx.db, {
+    firstDay: month.firstDay,
+    lastDay: month.lastDay,
+    beforeInstant,
+  });
+  const customers = await listCustomersByIds(ctx.db, customerIds);
+  let created = 0;
+  for (const [i, customer] of customers.entries()) {
+    const issuedNumber = await ctx.db.transaction().execute(async (trx) => {
+      await lockNumberSeries(trx, INVOICE_SERIES);
+      if (await findCustomerInvoiceForMonth(trx, customer.id, month.month)) return null;
+      const assembled = await assembleFor(trx, rules, customer, month, beforeInstant);
+      if (!assembled.invoice.billable) return null;
+      return issueInvoice(trx, ctx, principal, { runId: run.id, customer, month, nowMs, ...assembled });
+    });
+    if (issuedNumber !== null) created += 1;
+    onProgress({ done: i + 1, total: customers.length, customerName: customer.name, issuedNumber });
+  }
+  return { runId: run.id, month: month.month, created, invoices: await loadRunInvoices(ctx.db, run.id) };
+}
+
+async function assembleFor(
+  trx: Trx,
+  rules: PricingRules,
+  customer: CustomerRow,
+  month: InvoiceMonth,
+  beforeInstant: string,
+): Promise<{ invoice: AssembledInvoice; incidentIds: string[] }> {
+  const tiers: TierPeriod[] = (await listTierRows(trx, customer.id)).map((r) => ({
+    tier: r.tier as Tier,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+  }));
+  const incidents: PricedIncident[] = [];
+  for (const row of await listUninvoicedClosedIncidents(trx, customer.id, beforeInstant)) {
+    const reportedAtMs = Date.parse(row.reported_at);
+    // The tier valid at the report time by the customer's history (a tier change may be back-dated).
+    const tier = tiers.length > 0 ? tierAtReport(tiers, reportedAtMs) : (row.tier as Tier);
+    const tariff = tariffForReport(rules.tariffs, reportedAtMs, rules.calendar);
+    const work = (await listWorkEntries(trx, row.id)).map((w) => ({
+      startMs: Date.parse(w.start_at),
+      endMs: Date.parse(w.end_at),
+      engineer: w.engineer_id,
+      withinResponsibility: w.within_responsibility === 1,
+    }));
+    const price = priceIncident({ tier, reportedAtMs, work }, tariff, rules.calendar);
+    incidents.push({ id: row.id, ref: row.ref, tier, reportedAtMs, tariff, price });
+  }
+  const operations = (await listUninvoicedOperationsWork(trx, customer.id, beforeInstant)).map((w) => ({
+    id: w.id,
+    taskTitle: w.title,
+    hostname: w.hostname,
+    inContract: w.in_contract === 1,
+    startMs: Date.parse(w.start_at),
+    endMs: Date.parse(w.end_at),
+  }));
+  const invoice = assembleInvoice({
+    agreement: { startDate: customer.agreement_start, endDate: customer.agreement_end, tiers },
+    month,
+    tariffs: rules.tariffs,
+    incidents,
+    operations,
+  });
+  return { invoice, incidentIds: incidents.map((i) => i.id) };
+}
+
+/** Inserts the invoice as a draft with its lines, then numbers and issues it, in the caller's transaction. */
+async function issueInvoice(
+  trx: Trx,
+  ctx: AppContext,
+  principal: Principal,
+  input: {
+    runId: string;
+    customer: CustomerRow;
+    month: InvoiceMonth;
+    nowMs: number;
+    invoice: AssembledInvoice;
+    incidentIds: string[];
+  },
+): Promise<string> {
+  const { invoice, customer, nowMs } = input;
+  const id = ctx.newId();
+  const createdAt = toDbInstant(nowMs);
+  await insertInvoice(trx, {
+    id,
+    number: null,
+    kind: 'invoice',
+    status: 'draft',
+    run_id: input.runId,
+    customer_id: customer.id,
+    month: input.month.month,
+    credits_invoice_id: null,
+    issue_date: null,
+    due_date: null,
+    net_ore: invoice.netOre,
+    vat_ore: invoice.vatOre,
+    rounding_ore: invoice.roundingOre,
+    total_ore: invoice.totalOre,
+    seller: JSON.stringify(sellerOf(ctx)),
+    buyer: JSON.stringify(buyerOf(customer)),
+    created_at: createdAt,
+    reason: null,
+  });
+  const lineIds = invoice.lines.map(() => ctx.newId());
+  await insertInvoiceLines(
+    trx,
+    invoice.lines.map((l, i) => ({
+      id: lineIds[i] as string,
+      invoice_id: id,
+      position: i + 1,
+      kind: l.kind,
+      description: l.description,
+      incident_id: l.incidentId,
+      incident_ref: l.incidentRef,
+      service_date: l.serviceDate,
+      quantity_milli: l.quantityMilli,
+      unit: l.unit,
+      unit_price_ore: l.unitPriceOre,
+      base_quantity: l.baseQuantity,
+      factor_percent: l.factorPercent,
+      amount_ore: l.amountOre,
+      vat_percent: l.vatPercent,
+      account: l.account,
+      credits_line_id: null,
+    })),
+  );
+  for (const [i, workId] of invoice.operationsWorkIds.entries()) {
+    if (workId !== null) await markWorkInvoiced(trx, workId, lineIds[i] as string);
+  }
+  await insertInvoicedIncidents(
+    trx,
+    input.incidentIds.map((incidentId) => ({
+      incident_id: incidentId,
+      invoice_id: id,
+      created_at: createdAt,
+    })),
+  );
+  const number = String(await takeNextNumber(trx, INVOICE_SERIES));
+  const issueDate = localDateOfInstant(nowMs);
+  await issueInvoiceRow(trx, id, {
+    number,
+    issue_date: issueDate,
+    due_date: addDays(issueDate, ctx.config.seller.paymentTermsDays),
+  });
+  await appendAudit(trx, {
+    atMs: nowMs,
+    actor: auditActor(principal),
+    action: 'invoice.issued',
+    entityType: 'invoice',
+    entityId: id,
+    customerId: customer.id,
+    data: {
+      number,
+      month: input.month.month,
+      totalOre: invoice.totalOre,
+      incidents: input.incidentIds.length,
+    },
+  });
+  return number;
+}

@@ -1,0 +1,326 @@
+import { sql } from 'kysely';
+import type { DbOrTrx } from '../database.js';
+import type {
+  InvoiceLineRow,
+  InvoiceRow,
+  InvoiceRunRow,
+  OperationsTaskRow,
+  OperationsWorkRow,
+} from '../tables/billing.table.js';
+import type { CustomerRow, CustomerTierRow } from '../tables/customer.table.js';
+import type { IncidentRow } from '../tables/incident.table.js';
+
+/** The one series every invoice and credit-note number is taken from. */
+export const INVOICE_SERIES = 'invoice';
+
+/** The run of a month: created by the first caller, found by every later (or concurrent) one. */
+export async function ensureInvoiceRun(
+  db: DbOrTrx,
+  row: { id: string; month: string; started_by: string | null; created_at: string },
+): Promise<InvoiceRunRow> {
+  await db
+    .insertInto('invoice_runs')
+    .values(row)
+    .onConflict((oc) => oc.column('month').doNothing())
+    .execute();
+  return db.selectFrom('invoice_runs').selectAll().where('month', '=', row.month).executeTakeFirstOrThrow();
+}
+
+export async function findInvoiceRun(db: DbOrTrx, month: string): Promise<InvoiceRunRow | undefined> {
+  return db.selectFrom('invoice_runs').selectAll().where('month', '=', month).executeTakeFirst();
+}
+
+/**
+ * Takes the number series' row lock (PostgreSQL) or SQLite's write lock first thing in an issuing
+ * transaction, so issuing is one at a time across nodes and what is read next is what was committed.
+ */
+export async function lockNumberSeries(db: DbOrTrx, name: string): Promise<void> {
+  await db
+    .insertInto('number_sequences')
+    .values({ name, next_value: 1 })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  await db
+    .updateTable('number_sequences')
+    .set({ next_value: sql`next_value` })
+    .where('name', '=', name)
+    .execute();
+}
+
+/** The next number of the series, inside the issuing transaction: a rollback gives it back (no gap). */
+export async function takeNextNumber(db: DbOrTrx, name: string): Promise<number> {
+  const row = await db
+    .updateTable('number_sequences')
+    .set({ next_value: sql`next_value + 1` })
+    .where('name', '=', name)
+    .returning('next_value')
+    .executeTakeFirstOrThrow();
+  return Number(row.next_value) - 1;
+}
+
+export async function peekNextNumber(db: DbOrTrx, name: string): Promise<number> {
+  const row = await db
+    .selectFrom('number_sequences')
+    .select('next_value')
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return row ? Number(row.next_value) : 1;
+}
+
+/** Customers whose agreement touches [firstDay, lastDay] or who have closed, uninvoiced incidents or work. */
+export async function listBillableCustomerIds(
+  db: DbOrTrx,
+  q: { firstDay: string; lastDay: string; beforeInstant: string },
+): Promise<string[]> {
+  const agreements = await db
+    .selectFrom('customers')
+    .select('id')
+    .where('agreement_start', '<=', q.lastDay)
+    .where((eb) => eb.or([eb('agreement_end', 'is', null), eb('agreement_end', '>=', q.firstDay)]))
+    .execute();
+  const incidents = await db
+    .selectFrom('incidents')
+    .select('customer_id as id')
+    .distinct()
+    .where('state', '=', 'closed')
+    .where('customer_id', 'is not', null)
+    .where('reported_at', '<', q.beforeInstant)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('invoiced_incidents')
+            .select('invoiced_incidents.incident_id')
+            .whereRef('invoiced_incidents.incident_id', '=', 'incidents.id'),
+        ),
+      ),
+    )
+    .execute();
+  const work = await db
+    .selectFrom('operations_work')
+    .innerJoin('operations_tasks', 'operations_tasks.id', 'operations_work.task_id')
+    .innerJoin('servers', 'servers.id', 'operations_tasks.server_id')
+    .select('servers.customer_id as id')
+    .distinct()
+    .where('operations_work.invoice_line_id', 'is', null)
+    .where('operations_work.start_at', '<', q.beforeInstant)
+    .execute();
+  return [...new Set([...agreements, ...incidents, ...work].map((r) => r.id as string))];
+}
+
+export async function listCustomersByIds(db: DbOrTrx, ids: string[]): Promise<CustomerRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('customers')
+    .selectAll()
+    .where('id', 'in', ids)
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
+}
+
+export async function listTierRows(db: DbOrTrx, customerId: string): Promise<CustomerTierRow[]> {
+  return db
+    .selectFrom('customer_tiers')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('valid_from')
+    .execute();
+}
+
+/** Closed incidents of a customer reported before the instant and not on any invoice yet. */
+export async function listUninvoicedClosedIncidents(
+  db: DbOrTrx,
+  customerId: string,
+  beforeInstant: string,
+): Promise<IncidentRow[]> {
+  return db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where('state', '=', 'closed')
+    .where('reported_at', '<', beforeInstant)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('invoiced_incidents')
+            .select('invoiced_incidents.incident_id')
+            .whereRef('invoiced_incidents.incident_id', '=', 'incidents.id'),
+        ),
+      ),
+    )
+    .orderBy('reported_at')
+    .orderBy('id')
+    .execute();
+}
+
+export interface UninvoicedWork {
+  id: string;
+  start_at: string;
+  end_at: string;
+  title: string;
+  in_contract: number;
+  hostname: string;
+}
+
+/** Operations work on the customer's servers started before the instant and not invoiced yet. */
+export async function listUninvoicedOperationsWork(
+  db: DbOrTrx,
+  customerId: string,
+  beforeInstant: string,
+): Promise<UninvoicedWork[]> {
+  return db
+    .selectFrom('operations_work')
+    .innerJoin('operations_tasks', 'operations_tasks.id', 'operations_work.task_id')
+    .innerJoin('servers', 'servers.id', 'operations_tasks.server_id')
+    .select([
+      'operations_work.id',
+      'operations_work.start_at',
+      'operations_work.end_at',
+      'operations_tasks.title',
+      'operations_tasks.in_contract',
+      'servers.hostname',
+    ])
+    .where('servers.customer_id', '=', customerId)
+    .where('operations_work.invoice_line_id', 'is', null)
+    .where('operations_work.start_at', '<', beforeInstant)
+    .orderBy('operations_work.start_at')
+    .orderBy('operations_work.id')
+    .execute();
+}
+
+export async function findCustomerInvoiceForMonth(
+  db: DbOrTrx,
+  customerId: string,
+  month: string,
+): Promise<InvoiceRow | undefined> {
+  return db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where('month', '=', month)
+    .where('kind', '=', 'invoice')
+    .executeTakeFirst();
+}
+
+export async function insertInvoice(db: DbOrTrx, row: InvoiceRow): Promise<void> {
+  await db.insertInto('invoices').values(row).execute();
+}
+
+export async function insertInvoiceLines(db: DbOrTrx, rows: InvoiceLineRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('invoice_lines').values(rows).execute();
+}
+
+/** Draft → issued: number, dates. Once issued the database refuses any further change. */
+export async function issueInvoiceRow(
+  db: DbOrTrx,
+  id: string,
+  issue: { number: string; issue_date: string; due_date: string },
+): Promise<void> {
+  await db
+    .updateTable('invoices')
+    .set({ ...issue, status: 'issued' })
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .executeTakeFirstOrThrow();
+}
+
+export async function insertInvoicedIncidents(
+  db: DbOrTrx,
+  rows: { incident_id: string; invoice_id: string; created_at: string }[],
+): Promise<void> {
+  if (rows.length > 0) await db.insertInto('invoiced_incidents').values(rows).execute();
+}
+
+export async function markWorkInvoiced(db: DbOrTrx, workId: string, lineId: string): Promise<void> {
+  await db
+    .updateTable('operations_work')
+    .set({ invoice_line_id: lineId })
+    .where('id', '=', workId)
+    .where('invoice_line_id', 'is', null)
+    .executeTakeFirstOrThrow();
+}
+
+export async function findInvoice(db: DbOrTrx, id: string): Promise<InvoiceRow | undefined> {
+  return db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface InvoiceListQuery {
+  month?: string;
+  customerId?: string;
+  runId?: string;
+  kind?: 'invoice' | 'credit_note';
+  creditsInvoiceId?: string;
+  /** Keyset pagination: invoices after this number (numbers sort as integers). */
+  afterNumber?: number;
+  limit: number;
+}
+
+export async function listInvoiceRows(db: DbOrTrx, q: InvoiceListQuery): Promise<InvoiceRow[]> {
+  let query = db.selectFrom('invoices').selectAll().where('status', '=', 'issued');
+  if (q.month) query = query.where('month', '=', q.month);
+  if (q.customerId) query = query.where('customer_id', '=', q.customerId);
+  if (q.runId) query = query.where('run_id', '=', q.runId);
+  if (q.kind) query = query.where('kind', '=', q.kind);
+  if (q.creditsInvoiceId) query = query.where('credits_invoice_id', '=', q.creditsInvoiceId);
+  if (q.afterNumber !== undefined)
+    query = query.where(sql<number>`cast(number as integer)`, '>', q.afterNumber);
+  return query
+    .orderBy(sql`cast(number as integer)`)
+    .limit(q.limit)
+    .execute();
+}
+
+export async function listInvoiceLineRows(db: DbOrTrx, invoiceIds: string[]): Promise<InvoiceLineRow[]> {
+  if (invoiceIds.length === 0) return [];
+  return db
+    .selectFrom('invoice_lines')
+    .selectAll()
+    .where('invoice_id', 'in', invoiceIds)
+    .orderBy('invoice_id')
+    .orderBy('position')
+    .execute();
+}
+
+/** Locks an invoice row for a credit note (PostgreSQL; SQLite transactions are serial anyway). */
+export async function lockInvoice(
+  db: DbOrTrx,
+  id: string,
+  postgres: boolean,
+): Promise<InvoiceRow | undefined> {
+  const q = db.selectFrom('invoices').selectAll().where('id', '=', id);
+  return (postgres ? q.forUpdate() : q).executeTakeFirst();
+}
+
+export async function insertOperationsTask(db: DbOrTrx, row: OperationsTaskRow): Promise<void> {
+  await db.insertInto('operations_tasks').values(row).execute();
+}
+
+export async function findOperationsTask(db: DbOrTrx, id: string): Promise<OperationsTaskRow | undefined> {
+  return db.selectFrom('operations_tasks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listOperationsTasks(db: DbOrTrx, serverId: string): Promise<OperationsTaskRow[]> {
+  return db
+    .selectFrom('operations_tasks')
+    .selectAll()
+    .where('server_id', '=', serverId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function insertOperationsWork(db: DbOrTrx, row: OperationsWorkRow): Promise<void> {
+  await db.insertInto('operations_work').values(row).execute();
+}
+
+export async function listOperationsWork(db: DbOrTrx, taskId: string): Promise<OperationsWorkRow[]> {
+  return db
+    .selectFrom('operations_work')
+    .selectAll()
+    .where('task_id', '=', taskId)
+    .orderBy('start_at')
+    .orderBy('id')
+    .execute();
+}
