@@ -1,9 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { readSie } from '../../src/domain/billing/sie-reader.test-support.js';
+import { checkPeppolBis3 } from '../../src/integrations/billing-renderings/peppol-rules.test-support.js';
 import { billingCounts, closedIncident, example, lineSummary } from './billing-helpers.js';
 import { DIALECTS, startTestApp, type TestApp } from './support/test-runtime.js';
 
 /** 2 Jan 2027 10:00 Stockholm: December 2026 has ended. */
 const JAN_2 = Date.parse('2027-01-02T10:00:00+01:00');
+
+async function pdfText(bytes: Buffer): Promise<string> {
+  const pdf = await getDocument({ data: new Uint8Array(bytes), disableFontFace: true, verbosity: 0 }).promise;
+  const pages: string[] = [];
+  for (let i = 1; i <= pdf.numPages; i++) {
+    const content = await (await pdf.getPage(i)).getTextContent();
+    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
+  }
+  return pages.join('\n').replace(/\s+/g, ' ');
+}
 
 interface InvoiceJson {
   id: string;
@@ -318,6 +332,158 @@ for (const dialect of DIALECTS) {
           .execute(),
       ).rejects.toThrow(/immutable/);
       expect((await t.call('GET', `/api/v1/invoices/${inv.id}`, billing)).json()).toEqual(inv);
+    });
+    it('renders the PDF with number, lines, totals, VAT and payment details', async () => {
+      const inv = invoiceOf('Incident AB');
+      const r = await t.call('GET', `/api/v1/invoices/${inv.id}.pdf`, billing);
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['content-type']).toBe('application/pdf');
+      const text = await pdfText(r.rawPayload);
+      for (const expected of [
+        'FAKTURA',
+        `Fakturanummer ${inv.number}`,
+        'Fakturadatum 2027-01-02',
+        'Förfallodatum 2027-02-01',
+        `OCR-nummer ${inv.ocr}`,
+        `Startkostnad jour ${refs[6]} 2026-12-24`,
+        'Summa exkl. moms 12 650,00 kr',
+        'Moms 25 % på 12 650,00 3 162,50 kr',
+        'Öresavrundning 0,50 kr',
+        'Att betala (SEK) 15 813,00 kr',
+        `Bankgiro ${t.config.seller.bankgiro}`,
+        'Godkänd för F-skatt',
+        'Org.nr 556677-8899',
+        `Momsreg.nr ${t.config.seller.vatNumber}`,
+      ]) {
+        expect(text.replace(/\u00a0/g, ' ')).toContain(expected);
+      }
+    });
+
+    it('renders Peppol BIS Billing 3.0 UBL that passes the business rules', async () => {
+      for (const inv of run.invoices) {
+        const r = await t.call('GET', `/api/v1/invoices/${inv.id}.xml`, billing);
+        expect(r.statusCode).toBe(200);
+        expect(r.headers['content-type']).toMatch(/application\/xml/);
+        expect(checkPeppolBis3(r.body)).toEqual([]);
+        expect(r.body).toContain(
+          `<cbc:PayableAmount currencyID="SEK">${(inv.totalOre / 100).toFixed(2)}</cbc:PayableAmount>`,
+        );
+        expect(r.body).toContain(`<cbc:PaymentID>${inv.ocr}</cbc:PaymentID>`);
+      }
+      // The checker does catch a broken document.
+      const broken = (
+        await t.call('GET', `/api/v1/invoices/${invoiceOf('Hög AB').id}.xml`, billing)
+      ).body.replace(
+        '<cbc:TaxAmount currencyID="SEK">1025.00</cbc:TaxAmount>',
+        '<cbc:TaxAmount currencyID="SEK">1025.01</cbc:TaxAmount>',
+      );
+      expect(checkPeppolBis3(broken).join()).toMatch(/BR-CO-15/);
+    });
+
+    it('exports the month as SIE 4 in CP437 that reads back and balances', async () => {
+      const r = await t.call('GET', '/api/v1/exports/sie?month=2026-12', billing);
+      expect(r.statusCode).toBe(200);
+      expect(r.rawPayload.includes(Buffer.from([0x48, 0x94, 0x67]))).toBe(true); // "Hög" with ö = 0x94 in CP437
+      const sie = readSie(iconv.decode(r.rawPayload, 'cp437'));
+      expect(sie.header['#FORMAT']).toEqual([['PC8']]);
+      expect(sie.header['#SIETYP']).toEqual([['4']]);
+      expect(sie.header['#ORGNR']).toEqual([[t.config.seller.orgNumber]]);
+      expect(sie.header['#RAR']).toEqual([['0', '20270101', '20271231']]);
+      expect(sie.vouchers.map((v) => v.number)).toEqual(['1', '2', '3', '4', '5']);
+      for (const v of sie.vouchers) {
+        expect(v.transactions.reduce((sum, tr) => sum + tr.amountOre, 0)).toBe(0);
+        const inv = run.invoices.find((i) => i.number === v.number) as InvoiceJson;
+        expect(v.transactions.find((tr) => tr.account === '1510')?.amountOre).toBe(inv.totalOre);
+        expect(v.transactions.find((tr) => tr.account === '2611')?.amountOre).toBe(-inv.vatOre);
+        expect(
+          v.transactions.filter((tr) => tr.account.startsWith('30')).reduce((s, tr) => s + tr.amountOre, 0),
+        ).toBe(-inv.netOre);
+      }
+      expect(sie.vouchers[2]?.transactions).toContainEqual({ account: '3740', amountOre: -50 });
+      const bad = await t.call('GET', '/api/v1/exports/sie?month=2026-13', billing);
+      expect(bad.statusCode).toBe(400);
+    });
+
+    it('lists the month as CSV', async () => {
+      const r = await t.call('GET', '/api/v1/invoices.csv?month=2026-12', billing);
+      expect(r.statusCode).toBe(200);
+      const rows = r.body
+        .replace(/^\ufeff/, '')
+        .trim()
+        .split('\r\n');
+      expect(rows).toHaveLength(6);
+      expect(rows[3]).toBe(
+        `3;faktura;2027-01-02;2027-02-01;2026-12;Incident AB;556677-8899;12650,00;3162,50;0,50;15813,00;${invoiceOf('Incident AB').ocr};`,
+      );
+    });
+
+    it('corrects an invoice with credit notes, never more than what remains', async () => {
+      const inv = invoiceOf('Incident AB');
+      const hours = inv.lines.find((l) => l.kind === 'hours') as InvoiceJson['lines'][number] & {
+        id: string;
+      };
+      const before = await billingCounts(t);
+      const tooMuch = await t.call('POST', `/api/v1/invoices/${inv.id}/credit-notes`, billing, {
+        reason: 'fel timmar',
+        lines: [{ lineId: hours.id, amountOre: hours.amountOre + 1 }],
+      });
+      expect(tooMuch.statusCode).toBe(400);
+      expect(tooMuch.json().errors[0]).toMatchObject({ path: '/lines/0/amountOre' });
+      expect(
+        (await t.call('POST', `/api/v1/invoices/${inv.id}/credit-notes`, billing, { lines: [] })).statusCode,
+      ).toBe(400);
+      expect(
+        (await t.call('POST', '/api/v1/invoices/nope/credit-notes', billing, { reason: 'x' })).statusCode,
+      ).toBe(404);
+      expect(await billingCounts(t)).toEqual(before);
+
+      const partial = await t.call('POST', `/api/v1/invoices/${inv.id}/credit-notes`, billing, {
+        reason: 'En timme för mycket',
+        lines: [{ lineId: hours.id, amountOre: 75000 }],
+      });
+      expect(partial.statusCode, partial.body).toBe(201);
+      expect(partial.json()).toMatchObject({
+        kind: 'credit_note',
+        number: '6',
+        creditsInvoiceId: inv.id,
+        creditsInvoiceNumber: inv.number,
+        reason: 'En timme för mycket',
+        netOre: -75000,
+        vatOre: -18750,
+        totalOre: -93800,
+        lines: [{ creditsLineId: hours.id, amountOre: -75000 }],
+      });
+      const rest = await t.call('POST', `/api/v1/invoices/${inv.id}/credit-notes`, billing, {
+        reason: 'Fakturan makuleras',
+      });
+      expect(rest.statusCode, rest.body).toBe(201);
+      expect(rest.json().number).toBe('7');
+      // The invoice and its credit notes add up to nothing, öresavrundning included.
+      expect(inv.totalOre + partial.json().totalOre + rest.json().totalOre).toBe(0);
+      expect(inv.vatOre + partial.json().vatOre + rest.json().vatOre).toBe(0);
+      const none = await t.call('POST', `/api/v1/invoices/${inv.id}/credit-notes`, billing, {
+        reason: 'igen',
+      });
+      expect(none.statusCode).toBe(409);
+      expect((await t.call('GET', `/api/v1/invoices/${inv.id}`, billing)).json()).toEqual(inv);
+
+      const xml = (await t.call('GET', `/api/v1/invoices/${partial.json().id}.xml`, billing)).body;
+      expect(xml).toContain('<CreditNote');
+      expect(xml).toContain(`<cbc:ID>${inv.number}</cbc:ID>`);
+      expect(checkPeppolBis3(xml)).toEqual([]);
+      const pdf = await pdfText(
+        (await t.call('GET', `/api/v1/invoices/${partial.json().id}.pdf`, billing)).rawPayload,
+      );
+      expect(pdf).toContain('KREDITFAKTURA');
+      expect(pdf).toContain(`Krediterar faktura ${inv.number}`);
+      const sie = readSie(
+        iconv.decode((await t.call('GET', '/api/v1/exports/sie?month=2027-01', billing)).rawPayload, 'cp437'),
+      );
+      expect(sie.vouchers.map((v) => [v.number, v.transactions[0]])).toEqual([
+        ['6', { account: '1510', amountOre: -93800 }],
+        ['7', { account: '1510', amountOre: inv.totalOre - 93800 > 0 ? -(inv.totalOre - 93800) : 0 }],
+      ]);
+      for (const v of sie.vouchers) expect(v.transactions.reduce((sum, tr) => sum + tr.amountOre, 0)).toBe(0);
     });
   });
 }
