@@ -17,6 +17,7 @@ import type { AppContext } from './app-context.js';
 import type { Messaging } from './messaging/messaging.js';
 import { loadDemoData } from './demo/load-demo-data.js';
 import { ensureReferenceData } from './demo/reference-data.js';
+import { syncActionCatalogue } from './actions/action-catalogue.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -51,6 +52,7 @@ export async function bootstrap(
     newId: randomUUID,
   };
   await ensureReferenceData(ctx);
+  await syncActionCatalogue(ctx);
   const runtime: Runtime = { ctx, database };
   if (opts.loadDemo !== false) {
     // Decided once per database, on the first server start (CLI commands before it do not count).

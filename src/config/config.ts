@@ -43,6 +43,8 @@ export interface Config {
   smtpUrl: string;
   mailFrom: string;
   sshKeyFile: string;
+  /** A JSON file with the action catalogue (SPEC.md 7); empty = the built-in catalogue. */
+  actionsFile: string;
   publicUrl: string;
   /** BALLOU_PUBLIC_URL was set: providers can reach us there (callbacks, 46elks audio). */
   publicUrlConfigured: boolean;
@@ -210,6 +212,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     smtpUrl: str(env, 'BALLOU_SMTP_URL', ''),
     mailFrom,
     sshKeyFile: str(env, 'BALLOU_SSH_KEY_FILE', ''),
+    actionsFile: str(env, 'BALLOU_ACTIONS_FILE', ''),
     publicUrl: str(env, 'BALLOU_PUBLIC_URL', `http://localhost:${port}`),
     publicUrlConfigured: str(env, 'BALLOU_PUBLIC_URL', '') !== '',
     webPush: webPushConfig(env, mailFrom),

@@ -24,6 +24,7 @@ import { alertWebhookRoutes } from './routes/webhooks/alerts.routes.js';
 import { integrationsRoutes } from './routes/admin/integrations.routes.js';
 import { linkPages } from './routes/links/link-pages.js';
 import { linksApiRoutes } from './routes/links/links.routes.js';
+import { actionsRoutes } from './routes/actions/actions.routes.js';
 import { systemRoutes } from './routes/system/system.routes.js';
 import { billingRoutes } from './routes/billing/billing.routes.js';
 import { Problem } from './schemas/common.js';
@@ -108,6 +109,7 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
       await api.register(alertWebhookRoutes, { ctx, prefix: '' });
       await api.register(integrationsRoutes, { ctx });
       await api.register(linksApiRoutes, { ctx });
+      await api.register(actionsRoutes, { ctx });
       await api.register(billingRoutes, { ctx });
       await api.register(pushRoutes, { ctx });
     },

@@ -13,6 +13,7 @@ import {
 } from '../../db/repositories/integration.repository.js';
 import type { Actor } from '../../domain/incidents/timeline.js';
 import { groupAlerts, type NormalizedAlert } from '../../integrations/alerts/normalized-alert.js';
+import { requestAutomaticRuns } from '../actions/request-run.js';
 import type { AppContext } from '../app-context.js';
 import { acknowledgeInTransaction } from '../incidents/incident-commands.js';
 import { appendIncidentEvent, loadIncident } from '../incidents/incident-state.js';
@@ -133,6 +134,15 @@ export async function receiveAlerts(
           ends_at: alert.endsAtMs === null ? null : toDbInstant(alert.endsAtMs),
           created_at: toDbInstant(nowMs),
           updated_at: toDbInstant(nowMs),
+        });
+      }
+      // Pre-authorized actions this alert sets off (decided here, run over SSH in a job).
+      if (target.serverId && firing.length > 0) {
+        await requestAutomaticRuns(trx, ctx, {
+          incidentId,
+          serverId: target.serverId,
+          integrationId: integration.id,
+          alerts: firing.map((a) => ({ alertName: a.alertName, eventKey: a.eventKey })),
         });
       }
       const others = fresh.filter((a) => a.status !== 'firing');

@@ -13,6 +13,8 @@ import {
   SHIFT_REMINDERS_JOB,
   shiftRemindersJob,
 } from '../roster/roster-jobs.js';
+import { RUN_ACTION_JOB } from '../actions/request-run.js';
+import { runActionJob } from '../actions/run-action-job.js';
 import type { JobHandler } from './job-worker.js';
 
 const DAY_MS = 86_400_000;
@@ -39,6 +41,7 @@ export const jobHandlers: Record<string, JobHandler> = {
   [SLA_CHECK_JOB]: slaCheckJob,
   [GAP_WARNING_JOB]: gapWarningJob,
   [SHIFT_REMINDERS_JOB]: shiftRemindersJob,
+  [RUN_ACTION_JOB]: runActionJob,
   'sessions.purge': async (ctx) => {
     const nowMs = ctx.clock.now();
     await purgeSessions(ctx.db, toDbInstant(nowMs - DAY_MS));
