@@ -39,6 +39,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 240_000,
           hookTimeout: 120_000,
+          // One file at a time: each spawns servers, and two cores are all CI has.
+          fileParallelism: false,
         },
       },
       {

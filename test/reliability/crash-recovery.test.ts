@@ -25,7 +25,7 @@ import {
   deliveriesNotOnce,
   describeDeliveries,
   duplicatedIncidentKeys,
-  eventually,
+  untilDoneOrStalled,
 } from './support/checks.js';
 import {
   openForChecks,
@@ -61,7 +61,9 @@ for (const dialect of DIALECTS) {
     afterAll(async () => {
       await killAllServers();
       await providers?.close();
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+      // BALLOU_CRASH_KEEP_LOGS=1 keeps the servers' logs for a look after the run.
+      if (tmp && process.env.BALLOU_CRASH_KEEP_LOGS !== '1') fs.rmSync(tmp, { recursive: true, force: true });
+      else if (tmp) process.stdout.write(`\nserver logs kept in ${tmp}\n`);
       if (summary.length > 0) process.stdout.write(`\n${summary.join('\n')}\n`);
     });
 
@@ -75,6 +77,8 @@ for (const dialect of DIALECTS) {
         const replay = `replay with BALLOU_CRASH_SEED=${seed} (${dialect}, kill after ${killAfterMs} ms)`;
         providers.elks.sms.length = 0;
         providers.twilio.calls.length = 0;
+        // A provider that takes 100 ms per request: the kill often comes while a page is being sent.
+        providers.elks.delayNext(400, 100);
         const database = await freshDatabaseUrl(dialect);
         const desk = await prepareDesk(database.url);
         const server = await ServerProcess.start({
@@ -138,11 +142,12 @@ for (const dialect of DIALECTS) {
           // Every callout is paged: its step-0 job runs and the primary's SMS reaches the provider.
           const callouts = await calloutIncidents(checks.db);
           expect(callouts.length, fail('no callout incidents')).toBeGreaterThan(0);
-          await eventually(LEASE_SECONDS * 1000 + 30_000, async () => {
+          await untilDoneOrStalled(LEASE_SECONDS * 1000 + 20_000, async () => {
             const now = await calloutIncidents(checks.db);
-            return now.every(
+            const paged = now.filter(
               (i) => i.firstStepJob === 'done' && smsFor(providers.elks, i.ref, PHONES.primary) >= 1,
-            );
+            ).length;
+            return { done: paged === now.length, progress: paged };
           });
           const pages = (await calloutIncidents(checks.db)).map((i) => ({
             ...i,

@@ -31,7 +31,7 @@ import { History, type Delivery } from './support/traffic.js';
 
 const SECONDARY_AFTER_S = 8;
 const MANAGER_AFTER_S = 16;
-const LEASE_SECONDS = 10;
+const LEASE_SECONDS = 15;
 /** Pages per callout when nobody acknowledges before the managers' step. */
 const EXPECTED = { primary: 3, secondary: 2, manager: 1 } as const;
 type Role = keyof typeof EXPECTED;

@@ -68,6 +68,25 @@ export async function eventually(ms: number, done: () => Promise<boolean> | bool
   }
 }
 
+/**
+ * Polls `state` every 250 ms until it reports done, or until its progress number has not grown for
+ * `stallMs` (work that is slow but moving is waited for; work that stopped is not). Returns whether done.
+ */
+export async function untilDoneOrStalled(
+  stallMs: number,
+  state: () => Promise<{ done: boolean; progress: number }>,
+): Promise<boolean> {
+  let best = -1;
+  let since = Date.now();
+  for (;;) {
+    const now = await state();
+    if (now.done) return true;
+    if (now.progress > best) [best, since] = [now.progress, Date.now()];
+    else if (Date.now() - since > stallMs) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** A short, readable description of deliveries for a failure message. */
 export function describeDeliveries(deliveries: readonly Delivery[], max = 10): string {
   return deliveries
