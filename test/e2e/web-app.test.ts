@@ -2,14 +2,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DESKTOP,
-  HAS_BROWSER,
+  E2E_ENABLED,
   launchBrowser,
   logIn,
   openPage,
   PHONE,
   type WatchedPage,
 } from './support/browser.js';
-import { startE2eServer, type E2eServer } from './support/e2e-server.js';
+import { PASSWORD, startE2eServer, type E2eServer } from './support/e2e-server.js';
 
 interface Incident {
   id: string;
@@ -115,6 +115,9 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
       '+46701234503',
       'shop.ekbacken.se',
     );
+    await server.user({ email: 'anna@ballou.example', role: 'engineer', engineerId: eng.anna });
+    await server.user({ email: 'frida@ballou.example', role: 'manager' });
+    await server.user({ email: 'maria@ekbacken.example', role: 'customer', customerId: ekbacken.id });
   });
 
   afterAll(async () => {
@@ -136,7 +139,7 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
         ? i
         : undefined;
     });
-    const anna = await server.user({ email: 'anna@ballou.example', role: 'engineer', engineerId: eng.anna });
+    const anna = { email: 'anna@ballou.example', password: PASSWORD };
     const { page, errors, shot } = await newPage(PHONE);
     await logIn(page, anna.email, anna.password);
     await page.getByRole('heading', { name: 'Mina larm' }).waitFor();
@@ -171,7 +174,7 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
       start: `${today}T19:00`,
       end: `${today}T23:00`,
     });
-    const planner = await server.user({ email: 'frida@ballou.example', role: 'manager' });
+    const planner = { email: 'frida@ballou.example', password: PASSWORD };
     const { page, errors, shot } = await newPage(DESKTOP);
     await logIn(page, planner.email, planner.password);
     await page.getByRole('heading', { name: 'Jourtavla' }).waitFor();
@@ -196,11 +199,7 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
   });
 
   it('a customer reports an incident in the portal and gives consent', async () => {
-    const maria = await server.user({
-      email: 'maria@ekbacken.example',
-      role: 'customer',
-      customerId: ekbacken.id,
-    });
+    const maria = { email: 'maria@ekbacken.example', password: PASSWORD };
     const { page, errors, shot } = await newPage(PHONE);
     await logIn(page, maria.email, maria.password);
     await page.getByRole('heading', { name: 'Support' }).waitFor();
@@ -230,7 +229,7 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
       customerId: nordhamn.id,
       summary: 'Hemlig incident hos Nordhamn',
     });
-    const maria = { email: 'maria@ekbacken.example', password: 'e2e lösenord som är långt nog' };
+    const maria = { email: 'maria@ekbacken.example', password: PASSWORD };
     const { page, errors, shot } = await newPage(PHONE);
     await logIn(page, maria.email, maria.password);
     await page.getByRole('heading', { name: 'Support' }).waitFor();
@@ -244,8 +243,63 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     expect(errors).toEqual([]);
   });
 
+  it('a manager creates a customer, adds a server and changes the agreement', async () => {
+    const { page, errors, shot } = await newPage(DESKTOP);
+    // By keyboard only: the fields are labelled and the form submits with Enter.
+    await page.goto('/login');
+    await page.getByLabel(/^E-postadress/).focus();
+    await page.keyboard.type('frida@ballou.example');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Jourtavla' }).waitFor();
+    await page.getByRole('link', { name: 'Kunder' }).click();
+    const form = page.getByRole('form', { name: 'Ny kund' });
+    await form.getByRole('button', { name: 'Skapa kund' }).click();
+    // The browser's own required-field check stops an empty form; a bad org number reaches the server.
+    await form.getByLabel(/^Namn/).fill('Hallonbergs Café AB');
+    await form.getByLabel(/^Organisationsnummer/).fill('12');
+    await form.getByRole('button', { name: 'Skapa kund' }).click();
+    await form.getByRole('alert').waitFor();
+    await shot('customers-error');
+    await form.getByLabel(/^Organisationsnummer/).fill('556900-7775');
+    await form.getByRole('button', { name: 'Skapa kund' }).click();
+    await page.getByRole('heading', { name: 'Hallonbergs Café AB' }).waitFor();
+    await page.getByLabel(/^Värdnamn/).fill('kassa.hallonberg.se');
+    await page.getByRole('button', { name: 'Lägg till server' }).click();
+    await page.getByRole('cell', { name: 'kassa.hallonberg.se' }).waitFor();
+    const tomorrow = stockholmDate(days(1));
+    await page.getByLabel('Gäller från').fill(tomorrow);
+    await page.getByRole('button', { name: 'Byt avtal' }).click();
+    await page.getByRole('cell', { name: 'Hög servicenivå' }).waitFor();
+    await shot('customer-admin');
+    const customers = await server.api<{
+      items: Array<{ name: string; orgNumber: string; tiers: Array<{ tier: string; validFrom: string }> }>;
+    }>('GET', '/customers');
+    const created = customers.items.find((c) => c.name === 'Hallonbergs Café AB');
+    expect(created?.orgNumber).toBe('556900-7775');
+    expect(created?.tiers).toContainEqual(expect.objectContaining({ tier: 'hog', validFrom: tomorrow }));
+    expect(errors).toEqual([]);
+  });
+
+  it('is installable: a web manifest with icons', async () => {
+    const { page, errors } = await newPage(PHONE);
+    await page.goto('/login');
+    const href = await page.locator('link[rel=manifest]').getAttribute('href');
+    const manifest = (await (await fetch(new URL(href as string, server.url))).json()) as {
+      icons: Array<{ src: string; type: string }>;
+    };
+    expect(manifest).toMatchObject({ display: 'standalone', start_url: '/' });
+    for (const icon of manifest.icons) {
+      const res = await fetch(new URL(icon.src, server.url));
+      expect(res.status, icon.src).toBe(200);
+      expect(res.headers.get('content-type')).toContain(icon.type);
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('shows the duty board live in English', async () => {
-    const planner = { email: 'frida@ballou.example', password: 'e2e lösenord som är långt nog' };
+    const planner = { email: 'frida@ballou.example', password: PASSWORD };
     const { page, errors, shot } = await newPage(DESKTOP);
     await logIn(page, planner.email, planner.password);
     await page.getByRole('heading', { name: 'Jourtavla' }).waitFor();

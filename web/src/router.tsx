@@ -1,7 +1,7 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
 import type { Role } from './api/types';
-import { homeOf, RESPONDERS, useSession } from './auth/session';
+import { homeOf, PLANNERS, RESPONDERS, useSession } from './auth/session';
 import { Loading } from './components/loading';
 import { AppLayout } from './layout/app-layout';
 import { LoginPage } from './pages/login-page';
@@ -14,6 +14,8 @@ const BoardPage = lazy(() => import('./pages/board-page'));
 const PlannerPage = lazy(() => import('./pages/planner-page'));
 const PortalPage = lazy(() => import('./pages/portal-page'));
 const PortalContactsPage = lazy(() => import('./pages/portal-contacts-page'));
+const CustomersPage = lazy(() => import('./pages/customers-page'));
+const CustomerPage = lazy(() => import('./pages/customer-page'));
 const ConsentLinkPage = lazy(() => import('./pages/consent-link-page'));
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -91,6 +93,22 @@ const router = createBrowserRouter([
         element: (
           <RequireRole roles={['customer']}>
             <PortalContactsPage />
+          </RequireRole>
+        ),
+      },
+      {
+        path: '/customers',
+        element: (
+          <RequireRole roles={PLANNERS}>
+            <CustomersPage />
+          </RequireRole>
+        ),
+      },
+      {
+        path: '/customers/:id',
+        element: (
+          <RequireRole roles={PLANNERS}>
+            <CustomerPage />
           </RequireRole>
         ),
       },

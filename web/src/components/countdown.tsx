@@ -48,7 +48,7 @@ export function Countdown({
       color={URGENCY_COLOR[urgency]}
       variant={urgency === 'ok' || urgency === 'done' ? 'light' : 'filled'}
       data-urgency={urgency}
-      style={{ textTransform: 'none' }}
+      style={{ textTransform: 'none', maxWidth: 'none', overflow: 'visible' }}
     >
       {label}: {text}
     </Badge>

@@ -19,7 +19,9 @@ export function IncidentCard({ incident, now }: { incident: Incident; now: numbe
     >
       <Stack gap={6}>
         <Group justify="space-between" wrap="nowrap">
-          <Text fw={700}>{incident.ref}</Text>
+          <Text fw={700} style={{ whiteSpace: 'nowrap' }}>
+            {incident.ref}
+          </Text>
           <Group gap={4}>
             <TierBadge tier={incident.tier} />
             <StateBadge state={incident.state} />

@@ -6,8 +6,8 @@ import { formatDateTime } from '../lib/time';
 import { useApi } from '../lib/use-api';
 
 /** The next shift of a role after the one running now (the roster's next hand-over). */
-function nextShift(shifts: Shift[] | undefined, now: number): Shift | undefined {
-  return shifts?.find((s) => Date.parse(s.start) > now && s.engineerId);
+function nextShift(shifts: Shift[] | undefined, now: number, current: string | undefined): Shift | undefined {
+  return shifts?.find((s) => Date.parse(s.start) > now && s.engineerId && s.engineerId !== current);
 }
 
 /** Who is on call now, and who takes over next, per role. */
@@ -29,7 +29,7 @@ export function OnCallNowCard() {
       <Group align="flex-start" grow>
         {(['primary', 'secondary'] as const).map((role) => {
           const holder = now.data?.[role];
-          const next = nextShift(shifts.data?.[role], ms);
+          const next = nextShift(shifts.data?.[role], ms, holder?.id);
           return (
             <Stack key={role} gap={2} data-testid={`oncall-${role}`}>
               <Text size="xs" c="dimmed">

@@ -128,7 +128,7 @@ export default function BoardPage() {
                         </Text>
                       )}
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <StateBadge state={i.state} />
                     </Table.Td>
                     <Table.Td>

@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Center, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
@@ -83,14 +83,14 @@ export default function ConsentLinkPage() {
           {info?.usable && !done && info.kind === 'consent' && (
             <>
               <Text>{t('portal.consentQuestion')}</Text>
-              <Group grow>
+              <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
                 <Button color="green" loading={busy} onClick={() => void decide(true)}>
                   {t('incident.consentYes')}
                 </Button>
                 <Button color="red" variant="outline" loading={busy} onClick={() => void decide(false)}>
                   {t('incident.consentNo')}
                 </Button>
-              </Group>
+              </SimpleGrid>
             </>
           )}
           {info?.usable && !done && info.kind === 'ack' && (

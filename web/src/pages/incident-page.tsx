@@ -5,6 +5,7 @@ import {
   Card,
   Checkbox,
   Group,
+  SimpleGrid,
   Stack,
   Text,
   Textarea,
@@ -175,7 +176,7 @@ function ResponderPanel({ incident: inc, onChange }: { incident: Incident; onCha
         <Card withBorder padding="sm">
           <Stack gap="xs">
             <Text fw={600}>{t('incident.triage')}</Text>
-            <Group grow>
+            <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
               <Button
                 color="green"
                 loading={step.busy}
@@ -190,7 +191,7 @@ function ResponderPanel({ incident: inc, onChange }: { incident: Incident; onCha
               >
                 {t('incident.handOver')}
               </Button>
-            </Group>
+            </SimpleGrid>
           </Stack>
         </Card>
       )}
@@ -262,14 +263,14 @@ function PhoneConsent({ incident: inc, onChange }: { incident: Incident; onChang
             {step.formError}
           </Text>
         )}
-        <Group grow>
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
           <Button color="green" loading={step.busy} onClick={() => void decide(true)}>
             {t('incident.consentYes')}
           </Button>
           <Button color="red" variant="outline" loading={step.busy} onClick={() => void decide(false)}>
             {t('incident.consentNo')}
           </Button>
-        </Group>
+        </SimpleGrid>
       </Stack>
     </Card>
   );
@@ -313,7 +314,7 @@ function WorkForm({ incident: inc, onChange }: { incident: Incident; onChange: (
             {t('work.noEngineer')}
           </Text>
         )}
-        <Group grow>
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
           <TextInput
             type="datetime-local"
             label={t('work.start')}
@@ -330,7 +331,7 @@ function WorkForm({ incident: inc, onChange }: { incident: Incident; onChange: (
             error={step.fieldErrors.end}
             required
           />
-        </Group>
+        </SimpleGrid>
         <Checkbox
           label={t('work.within')}
           checked={within}
@@ -392,14 +393,14 @@ function CustomerConsent({ incident: inc, onChange }: { incident: Incident; onCh
             {step.formError}
           </Text>
         )}
-        <Group grow>
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
           <Button color="green" loading={step.busy} onClick={() => void decide(true)}>
             {t('incident.consentYes')}
           </Button>
           <Button color="red" variant="outline" loading={step.busy} onClick={() => void decide(false)}>
             {t('incident.consentNo')}
           </Button>
-        </Group>
+        </SimpleGrid>
       </Stack>
     </Card>
   );

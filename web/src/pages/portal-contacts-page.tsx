@@ -15,7 +15,7 @@ export default function PortalContactsPage() {
   return <ContactsEditor customerId={me.customerId ?? ''} />;
 }
 
-export function ContactsEditor({ customerId }: { customerId: string }) {
+export function ContactsEditor({ customerId, embedded = false }: { customerId: string; embedded?: boolean }) {
   const { t } = useTranslation();
   const customer = useApi<Customer>(`/customers/${customerId}`);
   const contacts = useApi<Contact[]>(`/customers/${customerId}/contacts`);
@@ -27,7 +27,7 @@ export function ContactsEditor({ customerId }: { customerId: string }) {
     servers.data?.find((s) => s.id === id)?.hostname ?? t('contacts.allServers');
   return (
     <Stack maw={820}>
-      <Title order={2}>{t('contacts.title', { name: customer.data.name })}</Title>
+      {!embedded && <Title order={2}>{t('contacts.title', { name: customer.data.name })}</Title>}
       {remove.formError && (
         <Text c="red" role="alert">
           {remove.formError}
