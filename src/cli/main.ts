@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { startServer } from '../server/main.js';
 import { reportError, withRuntime } from './cli-runtime.js';
+import { invoiceCommand } from './commands/invoice.command.js';
 import { priceCommand } from './commands/price.command.js';
 import { rosterCommand } from './commands/roster.command.js';
 import { tokenCommand } from './commands/token.command.js';
@@ -27,6 +28,7 @@ program
 
 program.addCommand(tokenCommand());
 program.addCommand(priceCommand());
+program.addCommand(invoiceCommand());
 program.addCommand(rosterCommand());
 program.addCommand(userCommand());
 
