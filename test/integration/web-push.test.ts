@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/app/auth/users.js';
@@ -10,6 +13,7 @@ import { jobHandlers } from '../../src/app/jobs/job-handlers.js';
 import { JobWorker } from '../../src/app/jobs/job-worker.js';
 import { createRotation } from '../../src/app/roster/rotations.js';
 import { swedishTime } from '../../src/app/roster/roster-jobs.js';
+import { buildApp } from '../../src/server/build-app.js';
 import { start46elksStandIn, type ElksStandIn } from '../stand-ins/elks-stand-in.js';
 import {
   createBrowser,
@@ -17,7 +21,15 @@ import {
   verifyVapid,
   type PushServiceStandIn,
 } from '../stand-ins/push-service-stand-in.js';
-import { DIALECTS, elksEnv, startTestApp, SYSTEM, type TestApp } from './support/test-runtime.js';
+import { hostServiceWorker, SERVICE_WORKER_FILE } from '../stand-ins/service-worker-host.js';
+import {
+  DIALECTS,
+  elksEnv,
+  listenOnLoopback,
+  startTestApp,
+  SYSTEM,
+  type TestApp,
+} from './support/test-runtime.js';
 
 const NIGHT = Date.parse('2026-12-02T02:00:00+01:00');
 const PASSWORD = 'korrekt häst batteri häftklammer';
@@ -314,16 +326,23 @@ for (const dialect of DIALECTS) {
         provider: 'web-push',
       });
 
-      // The service worker's "Kvittera" action: POST the one-time link (as JSON).
-      const token = new URL(ackUrl).pathname.slice('/l/'.length);
-      const ack = await t.app.inject({
-        method: 'POST',
-        url: `/api/v1/links/${token}`,
-        headers: { 'content-type': 'application/json' },
-        payload: '{}',
+      // On the phone: the service worker shows it with a "Kvittera" action, which acknowledges.
+      const sw = hostServiceWorker(await listenOnLoopback(t));
+      await sw.push(payload);
+      const [shown] = sw.shown;
+      expect(shown?.title).toBe(payload.title);
+      expect(shown?.options).toMatchObject({
+        body: text,
+        tag: `incident-${incident.id}`,
+        requireInteraction: true,
+        actions: [{ action: 'ack', title: 'Kvittera' }],
       });
-      expect(ack.statusCode).toBe(200);
-      expect(ack.json()).toMatchObject({ kind: 'ack', ref: incident.ref });
+      await sw.click(shown!, 'ack');
+      expect(sw.shown[1]?.title).toBe(`${incident.ref} kvitterat`);
+      expect(sw.opened).toEqual([]);
+      // A second tap finds the link used: the worker opens the link's page instead.
+      await sw.click(shown!, 'ack');
+      expect(sw.opened).toEqual([ackUrl]);
       const view = await t.call('GET', `/api/v1/incidents/${incident.id}`, await t.token('engineer'));
       expect(view.json().state).toBe('acknowledged');
       // Acknowledged: the next step pages nobody, by push or otherwise.
@@ -419,3 +438,27 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('the push service worker', () => {
+  it('is served at /sw.js, revalidated on every load and allowed to control the whole site', async () => {
+    const t = await startTestApp('sqlite');
+    const webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ballou-web-'));
+    fs.writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>Ballou</title>');
+    fs.copyFileSync(SERVICE_WORKER_FILE, path.join(webRoot, 'sw.js'));
+    const app = await buildApp({ ctx: t.ctx, webRoot });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/sw.js' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/javascript/);
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.headers['service-worker-allowed']).toBe('/');
+      expect(res.body).toBe(fs.readFileSync(SERVICE_WORKER_FILE, 'utf8'));
+      const index = await app.inject({ method: 'GET', url: '/' });
+      expect(index.headers['service-worker-allowed']).toBeUndefined();
+    } finally {
+      await app.close();
+      await t.close();
+      fs.rmSync(webRoot, { recursive: true, force: true });
+    }
+  });
+});

@@ -17,6 +17,14 @@ export async function registerWeb(app: FastifyInstance, webRoot: string | undefi
       prefix: '/',
       wildcard: false,
       index: ['index.html'],
+      setHeaders: (reply, filePath) => {
+        // The push service worker (web/public/sw.js): always revalidated so a fix reaches every phone,
+        // and allowed to control the whole site.
+        if (path.basename(filePath) === 'sw.js') {
+          reply.header('Cache-Control', 'no-cache');
+          reply.header('Service-Worker-Allowed', '/');
+        }
+      },
     });
   }
   app.setNotFoundHandler((request, reply) => {
