@@ -11,7 +11,7 @@ import { JobWorker } from '../../src/app/jobs/job-worker.js';
 import { buildApp } from '../../src/server/build-app.js';
 import { alertmanagerPayload } from '../stand-ins/alert-senders.js';
 import { startSshd, sshdForTests, type SshdStandIn } from '../stand-ins/sshd.js';
-import { DIALECTS, type TestApp, startTestApp } from './support/test-runtime.js';
+import { DIALECTS, TEST_NOW, type TestApp, startTestApp } from './support/test-runtime.js';
 
 const SSHD = sshdForTests();
 
@@ -54,6 +54,7 @@ for (const dialect of DIALECTS) {
     let customerId: string;
     let web1: string;
     let amToken: string;
+    let annaId: string;
     const ANNA_PHONE = '+46709000001';
 
     const nginxAlert = (startsAt: string) =>
@@ -99,6 +100,7 @@ for (const dialect of DIALECTS) {
           email: 'anna@ballou.example',
         })
       ).json();
+      annaId = anna.id;
       expect(
         (
           await t.call('POST', '/api/v1/rotations', admin, {
@@ -306,6 +308,15 @@ for (const dialect of DIALECTS) {
       expect(price.blocks).toHaveLength(1);
       expect(price.totalOre).toBe(price.blocks[0].amountOre);
       expect(price.totalOre).toBeGreaterThan(0);
+      // The action's entry is booked on the engineer on call, and does not stop her logging her own hour.
+      expect(view.work[0].engineerId).toBe(annaId);
+      const logged = await t.call('POST', `/api/v1/incidents/${incident.id}/work`, engineer, {
+        start: '2026-12-01T11:30',
+        end: '2026-12-01T12:30',
+        engineerId: annaId,
+        withinResponsibility: true,
+      });
+      expect(logged.statusCode).toBe(201);
     });
 
     it('refuses to run on a server whose host key is not the pinned one, and says so on the timeline', async () => {
@@ -376,6 +387,84 @@ for (const dialect of DIALECTS) {
       expect(run.reason).toMatch(/timeout of 2 s/);
       expect(run.durationMs).toBeGreaterThanOrEqual(2_000);
       expect(run.durationMs).toBeLessThan(8_000);
+    });
+
+    it('a command that outlives the job lease runs once: the node that takes over waits for its result', async () => {
+      const incident = (
+        await t.call('POST', '/api/v1/incidents', engineer, {
+          customerId,
+          serverId: web1,
+          summary: 'Hänger igen',
+        })
+      ).json();
+      await t.call('POST', `/api/v1/incidents/${incident.id}/ack`, engineer, {});
+      const asked = await t.call('POST', `/api/v1/incidents/${incident.id}/actions`, engineer, {
+        action: 'restart-stuck',
+        serverId: web1,
+      });
+      const hangsBefore = sshd.commands().filter((c) => c === 'sudo systemctl restart hang').length;
+      const nodeA = new JobWorker(t.ctx, { workerId: 'node-a', handlers: actionHandlers });
+      const nodeB = new JobWorker(t.ctx, { workerId: 'node-b', handlers: actionHandlers });
+      const first = nodeA.runOnce();
+      // While node A's command runs, its 60 s lease runs out and node B claims the same job.
+      await new Promise((r) => setTimeout(r, 1_000));
+      t.clock.advance(61_000);
+      expect(await nodeB.runOnce()).toBe(1);
+      await first;
+      const job = await t.ctx.db
+        .selectFrom('jobs')
+        .select(['status', 'last_error'])
+        .where('dedupe_key', '=', `action-run:${asked.json().id}`)
+        .executeTakeFirstOrThrow();
+      expect(job).toEqual({
+        status: 'pending',
+        last_error: expect.stringMatching(/still running on another node/),
+      });
+      t.clock.advance(60_000);
+      await drain(nodeB);
+      const run = (await t.call('GET', `/api/v1/action-runs/${asked.json().id}`, engineer)).json();
+      expect(run.status).toBe('timed_out');
+      expect(sshd.commands().filter((c) => c === 'sudo systemctl restart hang').length).toBe(hangsBefore + 1);
+      expect(
+        (
+          await t.ctx.db
+            .selectFrom('jobs')
+            .select('status')
+            .where('dedupe_key', '=', `action-run:${run.id}`)
+            .executeTakeFirstOrThrow()
+        ).status,
+      ).toBe('done');
+    });
+
+    it('a run whose node died mid-command is recorded as interrupted, never run again', async () => {
+      const incident = (
+        await t.call('POST', '/api/v1/incidents', engineer, {
+          customerId,
+          serverId: web1,
+          summary: 'Noden dog',
+        })
+      ).json();
+      await t.call('POST', `/api/v1/incidents/${incident.id}/ack`, engineer, {});
+      const asked = await t.call('POST', `/api/v1/incidents/${incident.id}/actions`, engineer, {
+        action: 'restart-stuck',
+        serverId: web1,
+      });
+      const id = asked.json().id;
+      // What a node killed after starting the command leaves behind: the run marked running, its job
+      // claimed under a lease that will run out.
+      await t.ctx.db
+        .updateTable('action_runs')
+        .set({ status: 'running', started_at: new Date(t.clock.now()).toISOString() })
+        .where('id', '=', id)
+        .execute();
+      const before = sshd.commands().length;
+      t.clock.advance(10 * 60_000);
+      await drain(new JobWorker(t.ctx, { workerId: 'node-b', handlers: actionHandlers }));
+      const run = (await t.call('GET', `/api/v1/action-runs/${id}`, engineer)).json();
+      expect(run).toMatchObject({ status: 'interrupted', exitCode: null });
+      expect(run.reason).toMatch(/outcome is unknown/);
+      expect(sshd.commands().length).toBe(before);
+      t.clock.set(TEST_NOW);
     });
   });
 }

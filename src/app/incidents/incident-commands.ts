@@ -234,11 +234,15 @@ export async function logWork(
           ...(input.note ? { note: input.note } : {}),
         },
         undefined,
-        loaded.work.map((w) => ({
-          startMs: Date.parse(w.start_at),
-          endMs: Date.parse(w.end_at),
-          engineerId: w.engineer_id,
-        })),
+        // An action's own work entry (source `action`) is the server's time, not the engineer's: it
+        // must not make the engineer's own entry for the same hour overlap.
+        loaded.work
+          .filter((w) => w.source !== 'action')
+          .map((w) => ({
+            startMs: Date.parse(w.start_at),
+            endMs: Date.parse(w.end_at),
+            engineerId: w.engineer_id,
+          })),
       );
       await insertWorkEntry(trx, {
         id: workEntryId,
