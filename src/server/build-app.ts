@@ -24,6 +24,7 @@ import { alertWebhookRoutes } from './routes/webhooks/alerts.routes.js';
 import { integrationsRoutes } from './routes/admin/integrations.routes.js';
 import { linkPages } from './routes/links/link-pages.js';
 import { linksApiRoutes } from './routes/links/links.routes.js';
+import { reportsRoutes } from './routes/reports/reports.routes.js';
 import { actionsRoutes } from './routes/actions/actions.routes.js';
 import { systemRoutes } from './routes/system/system.routes.js';
 import { billingRoutes } from './routes/billing/billing.routes.js';
@@ -109,6 +110,7 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
       await api.register(alertWebhookRoutes, { ctx, prefix: '' });
       await api.register(integrationsRoutes, { ctx });
       await api.register(linksApiRoutes, { ctx });
+      await api.register(reportsRoutes, { ctx });
       await api.register(actionsRoutes, { ctx });
       await api.register(billingRoutes, { ctx });
       await api.register(pushRoutes, { ctx });
