@@ -282,6 +282,23 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     expect(errors).toEqual([]);
   });
 
+  it('a manager reads the SLA report with its charts', async () => {
+    const { page, errors, shot } = await newPage(DESKTOP);
+    await logIn(page, 'frida@ballou.example', PASSWORD);
+    await page.getByRole('heading', { name: 'Jourtavla' }).waitFor();
+    await page.getByRole('link', { name: 'Rapporter' }).click();
+    await page.getByRole('heading', { name: 'Utryckningar per månad och avtal' }).waitFor();
+    const customers = page.getByTestId('report-customers');
+    await customers.getByRole('cell', { name: 'Nordhamn Handel AB' }).waitFor();
+    await page
+      .getByTestId('report-response')
+      .getByText(/Median .* min/)
+      .waitFor();
+    expect(await page.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
+    await shot('reports');
+    expect(errors).toEqual([]);
+  });
+
   it('is installable: a web manifest with icons', async () => {
     const { page, errors } = await newPage(PHONE);
     await page.goto('/login');

@@ -16,6 +16,7 @@ const PortalPage = lazy(() => import('./pages/portal-page'));
 const PortalContactsPage = lazy(() => import('./pages/portal-contacts-page'));
 const CustomersPage = lazy(() => import('./pages/customers-page'));
 const CustomerPage = lazy(() => import('./pages/customer-page'));
+const ReportsPage = lazy(() => import('./pages/reports-page'));
 const ConsentLinkPage = lazy(() => import('./pages/consent-link-page'));
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -109,6 +110,14 @@ const router = createBrowserRouter([
         element: (
           <RequireRole roles={PLANNERS}>
             <CustomerPage />
+          </RequireRole>
+        ),
+      },
+      {
+        path: '/reports',
+        element: (
+          <RequireRole roles={['admin', 'manager', 'billing', 'customer']}>
+            <ReportsPage />
           </RequireRole>
         ),
       },

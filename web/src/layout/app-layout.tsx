@@ -63,7 +63,7 @@ export function AppLayout() {
       to: '/reports',
       label: t('nav.reports'),
       icon: <IconChartBar size={18} />,
-      roles: ['manager', 'admin', 'billing'],
+      roles: ['manager', 'admin', 'billing', 'customer'],
     },
     { to: '/billing', label: t('nav.billing'), icon: <IconReceipt size={18} />, roles: ['billing', 'admin'] },
     { to: '/portal', label: t('nav.portal'), icon: <IconLifebuoy size={18} />, roles: ['customer'] },

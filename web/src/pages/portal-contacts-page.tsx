@@ -26,7 +26,7 @@ export function ContactsEditor({ customerId, embedded = false }: { customerId: s
   const hostname = (id: string | null) =>
     servers.data?.find((s) => s.id === id)?.hostname ?? t('contacts.allServers');
   return (
-    <Stack maw={820}>
+    <Stack maw={embedded ? undefined : 820}>
       {!embedded && <Title order={2}>{t('contacts.title', { name: customer.data.name })}</Title>}
       {remove.formError && (
         <Text c="red" role="alert">
