@@ -8,6 +8,7 @@ import { priceCommand } from './commands/price.command.js';
 import { rosterCommand } from './commands/roster.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { userCommand } from './commands/user.command.js';
+import { actionsCommand } from './commands/actions.command.js';
 
 const program = new Command('ballou')
   .description('Ballou Server Assistans: after-hours support desk, roster, actions and billing')
@@ -31,5 +32,6 @@ program.addCommand(priceCommand());
 program.addCommand(invoiceCommand());
 program.addCommand(rosterCommand());
 program.addCommand(userCommand());
+program.addCommand(actionsCommand());
 
 program.parseAsync(process.argv).catch(reportError);
