@@ -31,6 +31,8 @@ export function createLogger(level: string): Logger {
         '*.password',
         '*.token',
         '*.routing_key',
+        '*.privateKey',
+        '*.vapidPrivateKey',
       ],
       censor: '[redacted]',
     },

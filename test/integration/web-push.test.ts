@@ -12,11 +12,14 @@ import { createIncident } from '../../src/app/incidents/incident-queries.js';
 import { jobHandlers } from '../../src/app/jobs/job-handlers.js';
 import { JobWorker } from '../../src/app/jobs/job-worker.js';
 import { createRotation } from '../../src/app/roster/rotations.js';
-import { swedishTime } from '../../src/app/roster/roster-jobs.js';
+import { createOverride } from '../../src/app/roster/overrides.js';
+import { SHIFT_REMINDERS_JOB, swedishTime } from '../../src/app/roster/roster-jobs.js';
+import { enqueueJob } from '../../src/db/repositories/job.repository.js';
 import { buildApp } from '../../src/server/build-app.js';
 import { start46elksStandIn, type ElksStandIn } from '../stand-ins/elks-stand-in.js';
 import {
   createBrowser,
+  type Browser,
   startPushServiceStandIn,
   verifyVapid,
   type PushServiceStandIn,
@@ -51,6 +54,7 @@ for (const dialect of DIALECTS) {
     let serverId: string;
     let annaSession: Session;
     let boSession: Session;
+    let newPhone: Browser;
 
     async function login(email: string): Promise<Session> {
       const res = await t.app.inject({
@@ -138,6 +142,14 @@ for (const dialect of DIALECTS) {
       while ((await worker.runOnce()) > 0) {
         /* until the queue has nothing due */
       }
+    };
+    const remindShifts = async () => {
+      await enqueueJob(
+        t.ctx.db,
+        { id: t.ctx.newId(), kind: SHIFT_REMINDERS_JOB, payload: {}, dueAtMs: t.clock.now() },
+        t.clock.now(),
+      );
+      await runJobs();
     };
     const subscriptionRows = () => t.ctx.db.selectFrom('push_subscriptions').selectAll().execute();
     const auditCount = async () =>
@@ -404,6 +416,7 @@ for (const dialect of DIALECTS) {
 
     it('retries a push service outage with back-off and delivers once it is back', async () => {
       const browser = createBrowser();
+      newPhone = browser;
       const endpoint = push.endpoint('anna-new-phone');
       t.clock.set(NIGHT + 2 * 86_400_000);
       // Two days on, the old browser session has ended: log in again.
@@ -435,6 +448,53 @@ for (const dialect of DIALECTS) {
         .where('endpoint', '=', endpoint)
         .executeTakeFirstOrThrow();
       expect(healed.failing_since).toBeNull();
+      const token = await t.token('engineer');
+      await t.call('POST', `/api/v1/incidents/${incident.id}/ack`, token, {});
+      expect((await t.call('POST', `/api/v1/incidents/${incident.id}/resolve`, token, {})).statusCode).toBe(
+        200,
+      );
+    });
+
+    it('reminds of a shift by push when a browser is subscribed, and by SMS once it is gone', async () => {
+      const endpoint = push.endpoint('anna-new-phone');
+      const annaSms = () => elks.sms.filter((s) => s.to === anna.phone);
+      const smsBefore = annaSms().length;
+      const pushedBefore = push.messagesTo(endpoint).length;
+      // Cecilia covers the primary's nights, so Anna's shift starts again at 08:00: reminded at 07:00.
+      const cecilia = await createEngineer(t.ctx, SYSTEM, {
+        name: 'Cecilia',
+        phone: '+46709100003',
+        email: 'cecilia@ballou.example',
+      });
+      for (const [start, end] of [
+        ['2026-12-04T20:00', '2026-12-05T08:00'],
+        ['2026-12-05T20:00', '2026-12-06T08:00'],
+      ] as const)
+        await createOverride(t.ctx, SYSTEM, { role: 'primary', engineerId: cecilia.id, start, end });
+      t.clock.set(Date.parse('2026-12-05T07:00:00+01:00'));
+      await remindShifts();
+      await runJobs();
+      const pushed = push.messagesTo(endpoint).slice(pushedBefore);
+      expect(pushed.map((m) => [m.status, m.headers.urgency, m.headers.ttl])).toEqual([
+        [201, 'normal', '3600'],
+      ]);
+      const reminder = newPhone.decrypt(pushed[0]!) as Record<string, unknown>;
+      expect(reminder).toMatchObject({ title: 'Din jour börjar snart', requireInteraction: false });
+      expect(reminder.body).toMatch(/primärjour från lör 5 dec\.? 08:00/);
+      expect(annaSms()).toHaveLength(smsBefore);
+
+      // The next morning the browser has unsubscribed: the push fails and the SMS goes instead.
+      push.expire(endpoint);
+      t.clock.set(Date.parse('2026-12-06T07:00:00+01:00'));
+      await remindShifts();
+      await runJobs();
+      expect(push.messagesTo(endpoint).at(-1)?.status).toBe(410);
+      expect(
+        annaSms()
+          .slice(smsBefore)
+          .map((s) => s.message),
+      ).toEqual([expect.stringMatching(/primärjour från sön 6 dec\.? 08:00/)]);
+      expect(await subscriptionRows()).toHaveLength(0);
     });
   });
 }

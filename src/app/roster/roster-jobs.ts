@@ -9,6 +9,7 @@ import { ROLE_LABELS } from '../../integrations/ical/render-calendar.js';
 import type { AppContext } from '../app-context.js';
 import type { JobHandler } from '../jobs/job-worker.js';
 import { enqueueMessage } from '../messaging/enqueue-message.js';
+import { preferPush } from '../push/reminder-push.js';
 import { coverageGaps } from './oncall-queries.js';
 import { loadEngineers, loadRoster } from './roster-data.js';
 
@@ -153,7 +154,7 @@ export const shiftRemindersJob: JobHandler = async (ctx) => {
         body: text,
         engineerId: engineer.id,
       };
-      await enqueueMessage(trx, ctx, {
+      const reminder = {
         ...(engineer.notify_channel === 'email'
           ? email
           : {
@@ -165,7 +166,17 @@ export const shiftRemindersJob: JobHandler = async (ctx) => {
             }),
         dedupeKey: `reminder:${start.key}`,
         dueAtMs: Math.max(nowMs, start.startMs - REMINDER_LEAD_MS),
-      });
+      };
+      // By push instead when the engineer has subscribed a browser, the SMS or e-mail as its fallback.
+      await enqueueMessage(
+        trx,
+        ctx,
+        await preferPush(trx, ctx, reminder, {
+          title: 'Din jour börjar snart',
+          key: `reminder:${start.key}`,
+          validUntilMs: start.startMs,
+        }),
+      );
     }
   });
   const nextSlot = (Math.floor(nowMs / REMINDER_PERIOD_MS) + 1) * REMINDER_PERIOD_MS;
