@@ -5,7 +5,9 @@
  * days around today so every report is a callout whatever the hour the test runs at (incidents in office
  * hours are not paged). Also the stand-in providers and the environment that points the server at them.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { pino } from 'pino';
 import { sql } from 'kysely';
 import { bootstrap } from '../../../src/app/bootstrap.js';
@@ -134,5 +136,23 @@ export async function sqliteIntegrity(databaseUrl: string): Promise<string> {
     return rows.rows.map((r) => r.integrity_check).join('\n');
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The integrity check on a copy of a SQLite database as it lies on disk (the file and its WAL, not the
+ * shared-memory index), so that opening it to check does not recover the original.
+ */
+export async function sqliteIntegrityOfCopy(databaseUrl: string, scratchDir: string): Promise<string> {
+  const file = databaseUrl.slice('sqlite:'.length);
+  const copy = fs.mkdtempSync(path.join(scratchDir, 'crash-image-'));
+  try {
+    for (const suffix of ['', '-wal']) {
+      if (fs.existsSync(file + suffix))
+        fs.copyFileSync(file + suffix, path.join(copy, `image.sqlite${suffix}`));
+    }
+    return await sqliteIntegrity(`sqlite:${path.join(copy, 'image.sqlite')}`);
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
   }
 }
