@@ -126,6 +126,11 @@ for (const dialect of DIALECTS) {
       });
       expect(server.statusCode).toBe(201);
       web1 = server.json().id;
+      await t.call('POST', `/api/v1/customers/${customerId}/contacts`, admin, {
+        name: 'Karin Drift',
+        phone: '+46705550101',
+        email: 'drift@nordhamn.se',
+      });
       amToken = (
         await t.call('POST', '/api/v1/integrations', admin, { kind: 'alertmanager', name: 'Prometheus' })
       ).json().token;
@@ -200,6 +205,16 @@ for (const dialect of DIALECTS) {
           channel: 'sms',
           body: expect.stringMatching(/web1\.nordhamn\.se lyckades \(exit 0.*kontroll: active/),
         },
+      ]);
+
+      // The customer asked to be told (notifyCustomer defaults to true).
+      const told = await t.ctx.db
+        .selectFrom('notifications')
+        .select(['channel', 'subject'])
+        .where('recipient', '=', 'drift@nordhamn.se')
+        .execute();
+      expect(told).toEqual([
+        { channel: 'email', subject: expect.stringMatching(/Starta om webbservern på web1/) },
       ]);
 
       // Audited before connecting and after, with the exact command, host key, exit status and output.

@@ -337,7 +337,12 @@ async function record(
   });
 }
 
-const firstLine = (text: string | null) => (text ?? '').trim().split('\n')[0]?.slice(0, 80) ?? '';
+/** The first line of a command's output for a page or an e-mail: the server's text, so printable only. */
+const firstLine = (text: string | null) =>
+  [...((text ?? '').trim().split('\n')[0] ?? '')]
+    .map((c) => (c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) < 0xa0) ? '?' : c))
+    .join('')
+    .slice(0, 80);
 
 /** Pages the primary on call with a run's result (SMS, e-mail if the SMS cannot go). */
 async function pageOnCall(trx: Trx, ctx: AppContext, run: ActionRunRow, incidentId: string, text: string) {
