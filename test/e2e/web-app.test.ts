@@ -139,6 +139,14 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
         ? i
         : undefined;
     });
+    const [catalogueAction] = await server.api<Array<{ key: string; titleSv: string }>>('GET', '/actions');
+    if (!catalogueAction) throw new Error('the action catalogue is empty');
+    const actionTitle = catalogueAction.titleSv;
+    await server.api('POST', `/servers/${nordhamn.serverId}/authorizations`, {
+      action: catalogueAction.key,
+      automatic: false,
+      withinResponsibility: true,
+    });
     const anna = { email: 'anna@ballou.example', password: PASSWORD };
     const { page, errors, shot } = await newPage(PHONE);
     await logIn(page, anna.email, anna.password);
@@ -158,6 +166,13 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     await page.getByRole('status').filter({ hasText: 'Arbetet är sparat.' }).waitFor();
     await page.getByText('Arbete registrerat').waitFor();
     await shot('engineer-incident');
+
+    // One tap on a pre-authorized action. This server has no SSH details, so the server refuses the run
+    // and the engineer reads why next to the button.
+    await page.getByRole('button', { name: `Kör: ${actionTitle}` }).click();
+    const panel = page.getByRole('region', { name: 'Förhandsgodkända åtgärder' });
+    await panel.getByRole('alert').filter({ hasText: /SSH/ }).waitFor();
+    await shot('engineer-action-run');
 
     const after = await server.api<Incident>('GET', `/incidents/${reported.id}`);
     expect(after.acknowledgedAt).not.toBeNull();

@@ -20,6 +20,7 @@ import { useParams } from 'react-router';
 import { post } from '../api/client';
 import type { Contact, Customer, Incident } from '../api/types';
 import { RESPONDERS, useMe } from '../auth/session';
+import { ActionsPanel } from '../components/actions-panel';
 import { Countdown } from '../components/countdown';
 import { ErrorAlert } from '../components/error-alert';
 import { StateBadge, TierBadge } from '../components/incident-badges';
@@ -96,6 +97,7 @@ export default function IncidentPage() {
       ) : (
         <CustomerConsent incident={inc} onChange={incident.reload} />
       )}
+      {responder && <ActionsPanel incident={inc} onChange={incident.reload} />}
       <Title order={3} size="h4">
         {t('incident.timeline')}
       </Title>

@@ -5,6 +5,7 @@ import { useMe } from '../auth/session';
 import { ErrorAlert } from '../components/error-alert';
 import { IncidentCard } from '../components/incident-card';
 import { Loading } from '../components/loading';
+import { PushButton } from '../components/push-button';
 import { useApi } from '../lib/use-api';
 import { useIncidentStream } from '../lib/use-incident-stream';
 import { useNow } from '../lib/use-now';
@@ -34,6 +35,7 @@ export default function MyPagesPage() {
   return (
     <Stack maw={640}>
       <Title order={2}>{t('my.title')}</Title>
+      <PushButton />
       <ErrorAlert error={board.error} />
       {!me.engineerId && <Alert color="gray">{t('my.noEngineer')}</Alert>}
       <Title order={3} size="h4">
