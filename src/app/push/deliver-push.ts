@@ -2,8 +2,7 @@ import { appendAudit } from '../../db/repositories/audit.repository.js';
 import { toDbInstant } from '../../db/instant.js';
 import {
   deletePushSubscription,
-  listLivePushSubscriptionsOfUser,
-  listPushSubscriptionsOfEngineer,
+  listLivePushSubscriptions,
   updatePushSubscription,
   type PushSubscriptionRow,
 } from '../../db/repositories/push-subscription.repository.js';
@@ -116,9 +115,8 @@ export async function subscriptionsOf(
   recipient: PushRecipient,
 ): Promise<PushSubscriptionRow[]> {
   const nowIso = toDbInstant(ctx.clock.now());
-  return recipient.kind === 'engineer'
-    ? listPushSubscriptionsOfEngineer(ctx.db, recipient.id, nowIso)
-    : listLivePushSubscriptionsOfUser(ctx.db, recipient.id, nowIso);
+  const owner = recipient.kind === 'engineer' ? { engineerId: recipient.id } : { userId: recipient.id };
+  return listLivePushSubscriptions(ctx.db, owner, nowIso);
 }
 
 /**

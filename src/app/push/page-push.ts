@@ -1,7 +1,7 @@
 import type { DbOrTrx } from '../../db/database.js';
 import { toDbInstant } from '../../db/instant.js';
 import { findCustomer, findServer } from '../../db/repositories/customer.repository.js';
-import { listPushSubscriptionsOfEngineer } from '../../db/repositories/push-subscription.repository.js';
+import { listLivePushSubscriptions } from '../../db/repositories/push-subscription.repository.js';
 import type { Tier } from '../../domain/shared/tier.js';
 import { pushTopic } from '../../integrations/push/web-push.js';
 import type { AppContext } from '../app-context.js';
@@ -90,7 +90,7 @@ export async function enqueuePagePush(
 ): Promise<boolean> {
   const { loaded, step, engineerId, ackUrl } = page;
   const nowIso = toDbInstant(ctx.clock.now());
-  if ((await listPushSubscriptionsOfEngineer(db, engineerId, nowIso)).length === 0) return false;
+  if ((await listLivePushSubscriptions(db, { engineerId }, nowIso)).length === 0) return false;
   const customer = loaded.row.customer_id ? await findCustomer(db, loaded.row.customer_id) : undefined;
   const server = loaded.row.server_id ? await findServer(db, loaded.row.server_id) : undefined;
   const payload = buildPagePushPayload({

@@ -1,6 +1,6 @@
 import type { DbOrTrx } from '../../db/database.js';
 import { toDbInstant } from '../../db/instant.js';
-import { listPushSubscriptionsOfEngineer } from '../../db/repositories/push-subscription.repository.js';
+import { listLivePushSubscriptions } from '../../db/repositories/push-subscription.repository.js';
 import { pushTopic } from '../../integrations/push/web-push.js';
 import type { AppContext } from '../app-context.js';
 import type { OutgoingMessage } from '../messaging/enqueue-message.js';
@@ -18,7 +18,11 @@ export async function preferPush(
   notice: { title: string; key: string; validUntilMs: number },
 ): Promise<OutgoingMessage> {
   const nowMs = ctx.clock.now();
-  const subscriptions = await listPushSubscriptionsOfEngineer(db, message.engineerId, toDbInstant(nowMs));
+  const subscriptions = await listLivePushSubscriptions(
+    db,
+    { engineerId: message.engineerId },
+    toDbInstant(nowMs),
+  );
   if (subscriptions.length === 0) return message;
   const sendAtMs = message.dueAtMs ?? nowMs;
   const { dedupeKey, dueAtMs, fallback: _dropped, ...instead } = message;

@@ -49,19 +49,18 @@ export async function listPushSubscriptionsOfUser(
 }
 
 /**
- * The subscriptions an engineer can be reached on: those of every enabled login linked to the engineer
- * (users.engineer_id), not past the browser's own expiry.
+ * The subscriptions someone can be reached on: those of every enabled login linked to the engineer
+ * (users.engineer_id), or of the one login, not past the browser's own expiry.
  */
-export async function listPushSubscriptionsOfEngineer(
+export async function listLivePushSubscriptions(
   db: DbOrTrx,
-  engineerId: string,
+  owner: { engineerId: string } | { userId: string },
   nowIso: string,
 ): Promise<PushSubscriptionRow[]> {
-  return db
+  const query = db
     .selectFrom('push_subscriptions')
     .innerJoin('users', 'users.id', 'push_subscriptions.user_id')
     .selectAll('push_subscriptions')
-    .where('users.engineer_id', '=', engineerId)
     .where('users.disabled_at', 'is', null)
     .where((eb) =>
       eb.or([
@@ -70,29 +69,8 @@ export async function listPushSubscriptionsOfEngineer(
       ]),
     )
     .orderBy('push_subscriptions.created_at')
-    .orderBy('push_subscriptions.id')
-    .execute();
-}
-
-/** The same for a single login (a test notification, a user not linked to an engineer). */
-export async function listLivePushSubscriptionsOfUser(
-  db: DbOrTrx,
-  userId: string,
-  nowIso: string,
-): Promise<PushSubscriptionRow[]> {
-  return db
-    .selectFrom('push_subscriptions')
-    .innerJoin('users', 'users.id', 'push_subscriptions.user_id')
-    .selectAll('push_subscriptions')
-    .where('push_subscriptions.user_id', '=', userId)
-    .where('users.disabled_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('push_subscriptions.expires_at', 'is', null),
-        eb('push_subscriptions.expires_at', '>', nowIso),
-      ]),
-    )
-    .orderBy('push_subscriptions.created_at')
-    .orderBy('push_subscriptions.id')
-    .execute();
+    .orderBy('push_subscriptions.id');
+  return 'engineerId' in owner
+    ? query.where('users.engineer_id', '=', owner.engineerId).execute()
+    : query.where('push_subscriptions.user_id', '=', owner.userId).execute();
 }
