@@ -229,10 +229,6 @@ async function record(
       ? await findAuthorization(trx, run.authorization_id)
       : undefined;
     const triggeredBy = run.triggered_by ? (JSON.parse(run.triggered_by) as RunActor) : null;
-    const workEntryId =
-      outcome.ran && authorization && !fromDbBool(authorization.within_responsibility) && run.incident_id
-        ? await billAsWork(trx, ctx, run, action, triggeredBy, startedMs, finishedMs)
-        : null;
     const moved = await moveRun(trx, run.id, 'running', {
       status: outcome.status,
       reason: outcome.reason,
@@ -243,9 +239,13 @@ async function record(
       check_output: outcome.checkOutput,
       duration_ms: outcome.durationMs,
       finished_at: toDbInstant(finishedMs),
-      work_entry_id: workEntryId,
     });
-    if (!moved) return; // recorded by another node meanwhile (rolls back the work entry with it)
+    if (!moved) return; // recorded by another node meanwhile: nothing more to do
+    const workEntryId =
+      outcome.ran && authorization && !fromDbBool(authorization.within_responsibility) && run.incident_id
+        ? await billAsWork(trx, ctx, run, action, triggeredBy, startedMs, finishedMs)
+        : null;
+    if (workEntryId) await moveRun(trx, run.id, outcome.status, { work_entry_id: workEntryId });
     await appendAudit(trx, {
       atMs: ctx.clock.now(),
       actor: SYSTEM_ACTOR,
