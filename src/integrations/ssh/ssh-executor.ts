@@ -90,6 +90,9 @@ export async function runOverSsh(target: SshTarget, options: SshRunOptions): Pro
     }
     return { kind: 'connect_failed', message: outcome.message, durationMs: since(started) };
   }
+  // A connection that fails later (reset, keep-alive lost) ends the command in hand (execOne listens
+  // for the close); without a listener an `error` event would throw out of the event loop.
+  client.on('error', () => undefined);
   const results: SshCommandResult[] = [];
   try {
     for (const command of options.commands) {
@@ -119,10 +122,13 @@ function execOne(client: InstanceType<typeof Client>, command: SshCommand, maxBy
         keptBytes += part.length;
       }
     };
+    const connectionClosed = () => finish(null, null, false, 'the connection closed during the command');
+    client.once('close', connectionClosed);
     const finish = (exitCode: number | null, signal: string | null, timedOut: boolean, note?: string) => {
       if (done) return;
       done = true;
       if (timer) clearTimeout(timer);
+      client.off('close', connectionClosed);
       let output = Buffer.concat(kept).toString('utf8');
       if (total > keptBytes) output += `\n[… ${total - keptBytes} more bytes not kept]`;
       if (note) output += `${output ? '\n' : ''}[${note}]`;
