@@ -129,8 +129,11 @@ function webPushConfig(env: Env, mailFrom: string): WebPushConfig {
     if (base64UrlBytes(vapidPrivateKey) !== 32)
       throw new ConfigError('BALLOU_VAPID_PRIVATE_KEY must be a P-256 private key, base64url (32 bytes)');
   }
-  const address = /<([^<>\s]+@[^<>\s]+)>/.exec(mailFrom)?.[1] ?? (/^\S+@\S+$/.test(mailFrom) ? mailFrom : '');
-  const vapidSubject = str(env, 'BALLOU_VAPID_SUBJECT', address ? `mailto:${address}` : '');
+  // Default: the address e-mail is sent from, else the seller's (a push service may write to it).
+  const address =
+    /<([^<>\s]+@[^<>\s]+)>/.exec(mailFrom)?.[1] ??
+    (/^[^\s@]+@[^\s@]+$/.test(mailFrom) ? mailFrom : str(env, 'BALLOU_SELLER_EMAIL', 'faktura@example.se'));
+  const vapidSubject = str(env, 'BALLOU_VAPID_SUBJECT', `mailto:${address}`);
   if (!/^mailto:[^\s@]+@[^\s@]+$/.test(vapidSubject) && !/^https:\/\/[^\s]+$/.test(vapidSubject))
     throw new ConfigError(
       `BALLOU_VAPID_SUBJECT must be mailto:<address> or an https: URL, got "${vapidSubject}"`,

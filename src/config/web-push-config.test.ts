@@ -15,6 +15,9 @@ describe('web push settings', () => {
     expect(load({ BALLOU_MAIL_FROM: 'jour@hosting.example' }).webPush.vapidSubject).toBe(
       'mailto:jour@hosting.example',
     );
+    expect(
+      load({ BALLOU_MAIL_FROM: 'Jouren', BALLOU_SELLER_EMAIL: 'info@hosting.example' }).webPush.vapidSubject,
+    ).toBe('mailto:info@hosting.example');
   });
 
   it('take a configured key pair and subject', () => {
