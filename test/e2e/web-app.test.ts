@@ -314,6 +314,36 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     expect(errors).toEqual([]);
   });
 
+  it('billing invoices last month and credits an invoice', async () => {
+    await server.user({ email: 'ekonomi@ballou.example', role: 'billing' });
+    const { page, errors, shot } = await newPage(DESKTOP);
+    await logIn(page, 'ekonomi@ballou.example', PASSWORD);
+    await page.getByRole('heading', { name: 'Rapporter' }).waitFor();
+    await page.getByRole('link', { name: 'Fakturering' }).click();
+    await page.getByRole('button', { name: 'Fakturera månaden' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /fakturor? skapade?/ })
+      .waitFor();
+    const invoices = page.getByTestId('invoices');
+    const row = invoices.getByRole('row').filter({ hasText: 'Nordhamn Handel AB' });
+    await row.getByRole('button', { name: 'Visa rader' }).click();
+    await shot('billing-invoices');
+    await page.getByLabel(/^Anledning till kreditering/).fill('Fel avtal fakturerat');
+    await page.getByRole('button', { name: 'Kreditera hela fakturan' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Kreditnota \d+ är skapad/ })
+      .waitFor();
+    await shot('billing-credit-note');
+    const { items } = await server.api<{
+      items: Array<{ kind: string; reason: string | null; totalOre: number }>;
+    }>('GET', '/invoices?kind=credit_note');
+    expect(items).toEqual([expect.objectContaining({ kind: 'credit_note', reason: 'Fel avtal fakturerat' })]);
+    expect(items[0]?.totalOre).toBeLessThan(0);
+    expect(errors).toEqual([]);
+  });
+
   it('is installable: a web manifest with icons', async () => {
     const { page, errors } = await newPage(PHONE);
     await page.goto('/login');

@@ -17,6 +17,7 @@ const PortalContactsPage = lazy(() => import('./pages/portal-contacts-page'));
 const CustomersPage = lazy(() => import('./pages/customers-page'));
 const CustomerPage = lazy(() => import('./pages/customer-page'));
 const ReportsPage = lazy(() => import('./pages/reports-page'));
+const BillingPage = lazy(() => import('./pages/billing-page'));
 const ConsentLinkPage = lazy(() => import('./pages/consent-link-page'));
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -118,6 +119,22 @@ const router = createBrowserRouter([
         element: (
           <RequireRole roles={['admin', 'manager', 'billing', 'customer']}>
             <ReportsPage />
+          </RequireRole>
+        ),
+      },
+      {
+        path: '/billing',
+        element: (
+          <RequireRole roles={['admin', 'billing']}>
+            <BillingPage />
+          </RequireRole>
+        ),
+      },
+      {
+        path: '/portal/invoices',
+        element: (
+          <RequireRole roles={['customer']}>
+            <BillingPage />
           </RequireRole>
         ),
       },

@@ -66,6 +66,12 @@ export function AppLayout() {
       roles: ['manager', 'admin', 'billing', 'customer'],
     },
     { to: '/billing', label: t('nav.billing'), icon: <IconReceipt size={18} />, roles: ['billing', 'admin'] },
+    {
+      to: '/portal/invoices',
+      label: t('nav.invoices'),
+      icon: <IconReceipt size={18} />,
+      roles: ['customer'],
+    },
     { to: '/portal', label: t('nav.portal'), icon: <IconLifebuoy size={18} />, roles: ['customer'] },
     {
       to: '/portal/contacts',
