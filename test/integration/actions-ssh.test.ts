@@ -45,7 +45,8 @@ const CATALOGUE = [
 const actionHandlers = { [RUN_ACTION_JOB]: runActionJob };
 
 for (const dialect of DIALECTS) {
-  describe.skipIf(!SSHD)(`pre-authorized actions over SSH on ${dialect}`, () => {
+  // Each SSH connection costs a second or two of pure-JS key exchange: generous timeouts for a loaded CI.
+  describe.skipIf(!SSHD)(`pre-authorized actions over SSH on ${dialect}`, { timeout: 120_000 }, () => {
     let sshd: SshdStandIn;
     let t: TestApp;
     let dir: string;

@@ -6,12 +6,12 @@ import { startSshd, sshdForTests, type SshdStandIn } from '../stand-ins/sshd.js'
 const SSHD = sshdForTests();
 
 // The SSH adapter against a real OpenSSH server whose key is restricted to a wrapper (integrations.md A8).
-describe.skipIf(!SSHD)('SSH executor against OpenSSH on loopback', () => {
+describe.skipIf(!SSHD)('SSH executor against OpenSSH on loopback', { timeout: 60_000 }, () => {
   let sshd: SshdStandIn;
   let target: SshTarget;
   let privateKey: Buffer;
   const run = (t: SshTarget, commands: { command: string; timeoutMs: number }[], maxOutputBytes = 4096) =>
-    runOverSsh(t, { privateKey, connectTimeoutMs: 5_000, maxOutputBytes, commands });
+    runOverSsh(t, { privateKey, connectTimeoutMs: 15_000, maxOutputBytes, commands });
 
   beforeAll(async () => {
     sshd = await startSshd(SSHD as string);
