@@ -208,6 +208,46 @@ for (const dialect of DIALECTS) {
       expect(await snapshot()).toEqual(before);
     });
 
+    it('refuses a run on a server without SSH access, and a change to nothing or to automatic below hog', async () => {
+      const bare = (
+        await t.call('POST', `/api/v1/customers/${nordhamn}/servers`, admin, { hostname: 'bare.nordhamn.se' })
+      ).json().id;
+      const auth = (
+        await t.call('POST', `/api/v1/servers/${bare}/authorizations`, admin, {
+          action: 'restart-web',
+          automatic: false,
+          withinResponsibility: true,
+        })
+      ).json();
+      const incidentId = await takenIncident(nordhamn, bare, 'Ingen SSH');
+      const strangerServer = await server(other, 'app.annan.se');
+      const strangerAuth = (
+        await t.call('POST', `/api/v1/servers/${strangerServer}/authorizations`, admin, {
+          action: 'restart-web',
+          automatic: false,
+          withinResponsibility: true,
+        })
+      ).json();
+      const before = await snapshot();
+      const run = await t.call('POST', `/api/v1/incidents/${incidentId}/actions`, engineer, {
+        action: 'restart-web',
+        serverId: bare,
+      });
+      expect(run.statusCode).toBe(409);
+      expect(run.json().detail).toMatch(/no SSH access/);
+      const empty = await t.call('PATCH', `/api/v1/servers/${bare}/authorizations/${auth.id}`, admin, {});
+      expect(empty.statusCode).toBe(400);
+      const belowHog = await t.call(
+        'PATCH',
+        `/api/v1/servers/${strangerServer}/authorizations/${strangerAuth.id}`,
+        admin,
+        { automatic: true },
+      );
+      expect(belowHog.statusCode).toBe(409);
+      expect(belowHog.json().errors[0].path).toBe('/automatic');
+      expect(await snapshot()).toEqual(before);
+    });
+
     it('refuses, and records the refusal of, an action the customer has not authorized', async () => {
       const incidentId = await takenIncident(nordhamn, db1, 'Webbservern på db1');
       const answer = await t.call('POST', `/api/v1/incidents/${incidentId}/actions`, engineer, {
