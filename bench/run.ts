@@ -4,7 +4,8 @@
 //      day tables as it goes; warm: the same intervals again), and by the allocation-free forEachPiece;
 //   2. the same intervals through a straightforward classifier that steps minute by minute with a
 //      Temporal.ZonedDateTime (on a sample), checked piece for piece against splitInterval, and the ratio;
-//   3. scenarios priced per second by priceIncident on pre-parsed scenarios (parseScenario excluded).
+//   3. scenarios priced per second by priceIncident on pre-parsed scenarios (parseScenario excluded);
+//   4. the web app's first screen, a cold load in Chromium (bench/web-load.ts), against 1 s.
 //
 // Every figure is printed with its target and PASS or BELOW. Timing is never asserted in tests.
 import { performance } from 'node:perf_hooks';
@@ -18,6 +19,7 @@ import type { IncidentScenario, WorkEntry } from '../src/domain/tariff/price-inc
 import { priceIncident } from '../src/domain/tariff/price-incident.js';
 import { DEFAULT_TARIFF } from '../src/domain/tariff/tariff.js';
 import { TIERS } from '../src/domain/shared/tier.js';
+import { measureFirstScreen } from './web-load.js';
 
 const SEED = 20_261_201;
 const COUNT = 100_000;
@@ -233,6 +235,25 @@ report(
   TARGET_SCENARIOS_PER_SECOND,
   'scenarios/s',
 );
+
+// The web app's first screen, cold, in Chromium (bench/web-load.ts).
+const TARGET_FIRST_SCREEN_MS = 1000;
+const screen = await measureFirstScreen();
+if (!screen) console.log('web app first screen: skipped (no Chromium at /usr/bin/chromium)');
+else {
+  for (const [label, ms] of [
+    ['web app cold load: first contentful paint', screen.firstContentfulPaintMs],
+    ['web app cold load: login form on screen', screen.loginVisibleMs],
+  ] as const) {
+    const verdict = ms <= TARGET_FIRST_SCREEN_MS ? 'PASS' : 'BELOW';
+    if (verdict === 'BELOW') failures++;
+    console.log(
+      `${label.padEnd(47)} ${`${ms.toFixed(0)} ms`.padStart(23)}   ${`target ≤ ${TARGET_FIRST_SCREEN_MS} ms`.padEnd(21)} ${verdict}`,
+    );
+  }
+  report('web app cold load: DOMContentLoaded', screen.domContentLoadedMs, null, 'ms');
+  report('web app cold load: bytes transferred', screen.transferredKb, null, 'KiB');
+}
 
 console.log(
   `\n${failures === 0 ? 'all targets met' : `${failures} figure(s) BELOW target`} ` +

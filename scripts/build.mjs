@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 const root = path.resolve(import.meta.dirname, '..');
 const webOnly = process.argv.includes('--web-only');
@@ -52,5 +53,14 @@ execFileSync(bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLeve
   // Called from a test runner NODE_ENV is "test", which would bundle React's development build.
   env: { ...process.env, NODE_ENV: 'production' },
 });
+// Brotli and gzip copies of the text assets, served as they are by @fastify/static (preCompressed).
+const webOut = path.join(root, 'dist', 'web');
+for (const entry of fs.readdirSync(webOut, { recursive: true })) {
+  const file = path.join(webOut, String(entry));
+  if (!/\.(js|css|html|svg|json|webmanifest)$/.test(file) || fs.statSync(file).size < 1024) continue;
+  const data = fs.readFileSync(file);
+  fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(data));
+  fs.writeFileSync(`${file}.gz`, zlib.gzipSync(data, { level: 9 }));
+}
 fs.mkdirSync(path.dirname(stamp), { recursive: true });
 fs.writeFileSync(stamp, new Date().toISOString());
