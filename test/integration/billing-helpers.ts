@@ -66,15 +66,18 @@ export async function countRows(
   return Number(row.n);
 }
 
-export async function billingCounts(t: TestApp): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const table of [
-    'invoices',
-    'invoice_lines',
-    'invoice_runs',
-    'invoiced_incidents',
-    'audit_log',
-  ] as const) {
+const BILLING_TABLES = [
+  'invoices',
+  'invoice_lines',
+  'invoice_runs',
+  'invoiced_incidents',
+  'audit_log',
+] as const;
+type BillingCounts = Record<(typeof BILLING_TABLES)[number] | 'nextNumber', number>;
+
+export async function billingCounts(t: TestApp): Promise<BillingCounts> {
+  const out = { nextNumber: 1 } as BillingCounts;
+  for (const table of BILLING_TABLES) {
     out[table] = await countRows(t, table);
   }
   const seq = await t.ctx.db
