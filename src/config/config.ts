@@ -21,6 +21,10 @@ export interface Config {
   sessionAbsoluteHours: number;
   bodyLimitBytes: number;
   loginRateLimitPerMinute: number;
+  /** Staff roles (admin, manager, engineer, billing) must enrol TOTP before using anything but their account page. */
+  totpRequiredForStaff: boolean;
+  /** 32 bytes (base64 or hex) that seal TOTP secrets at rest (AES-256-GCM); '' = stored unsealed. Never logged. */
+  totpKey: string;
   escalateSecondaryAfterSeconds: number;
   escalateManagerAfterSeconds: number;
   /** After the managers are paged, everyone paged so far is paged again this often until someone acknowledges. */
@@ -113,6 +117,18 @@ function base64UrlBytes(value: string): number | undefined {
   return /^[A-Za-z0-9_-]+$/.test(value) ? Buffer.from(value, 'base64url').length : undefined;
 }
 
+/** The TOTP sealing key: empty, or exactly 32 bytes as 64 hex digits or base64. */
+function totpKey(env: Env): string {
+  const raw = str(env, 'BALLOU_TOTP_KEY', '').trim();
+  if (raw === '') return '';
+  const bytes = /^[0-9a-fA-F]{64}$/.test(raw) ? 32 : Buffer.from(raw, 'base64').length;
+  if (bytes !== 32)
+    throw new ConfigError(
+      'BALLOU_TOTP_KEY must be 32 bytes, as 64 hex digits or base64 (`openssl rand -hex 32`)',
+    );
+  return raw;
+}
+
 /** Both VAPID keys or neither, of the right lengths; a subject the push services accept. */
 function webPushConfig(env: Env, mailFrom: string): WebPushConfig {
   const vapidPublicKey = str(env, 'BALLOU_VAPID_PUBLIC_KEY', '').trim();
@@ -179,6 +195,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     sessionAbsoluteHours: int(env, 'BALLOU_SESSION_ABSOLUTE_HOURS', 12, 1),
     bodyLimitBytes: int(env, 'BALLOU_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
     loginRateLimitPerMinute: int(env, 'BALLOU_LOGIN_RATE_LIMIT', 10, 1),
+    totpRequiredForStaff: bool(env, 'BALLOU_TOTP_REQUIRED_FOR_STAFF', false),
+    totpKey: totpKey(env),
     escalateSecondaryAfterSeconds: secondaryAfter,
     escalateManagerAfterSeconds: managerAfter,
     escalateRepeatEverySeconds: int(env, 'BALLOU_ESCALATE_REPEAT_EVERY', 300, 30),

@@ -33,6 +33,8 @@ export function createLogger(level: string): Logger {
         '*.routing_key',
         '*.privateKey',
         '*.vapidPrivateKey',
+        '*.totpKey',
+        '*.recoveryCodes',
       ],
       censor: '[redacted]',
     },

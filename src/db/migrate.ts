@@ -7,7 +7,7 @@ import * as webPush from './migrations/2026-11-28T1700-web-push.js';
 import * as deliveryReceipts from './migrations/2026-11-28T1710-delivery-receipts.js';
 import * as actions from './migrations/2026-11-28T1800-actions.js';
 import * as billing from './migrations/2026-11-28T1900-billing.js';
-import * as billing from './migrations/2026-11-28T1900-billing.js';
+import * as webAccounts from './migrations/2026-11-28T2000-web-accounts.js';
 
 // Listed statically (not read from the file system) so the built server and the tests run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,7 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28T1710-delivery-receipts': deliveryReceipts,
   '2026-11-28T1800-actions': actions,
   '2026-11-28T1900-billing': billing,
-  '2026-11-28T1900-billing': billing,
+  '2026-11-28T2000-web-accounts': webAccounts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

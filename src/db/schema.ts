@@ -8,7 +8,10 @@ import type {
   ApiTokensTable,
   CalendarFeedTokensTable,
   IntegrationsTable,
+  LoginChallengesTable,
+  PasswordResetsTable,
   SessionsTable,
+  TotpRecoveryCodesTable,
   UsersTable,
 } from './tables/auth.table.js';
 import type {
@@ -66,6 +69,9 @@ export interface Database {
   engineers: EngineersTable;
   users: UsersTable;
   sessions: SessionsTable;
+  login_challenges: LoginChallengesTable;
+  totp_recovery_codes: TotpRecoveryCodesTable;
+  password_resets: PasswordResetsTable;
   api_tokens: ApiTokensTable;
   integrations: IntegrationsTable;
   calendar_feed_tokens: CalendarFeedTokensTable;

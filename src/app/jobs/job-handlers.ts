@@ -14,6 +14,7 @@ import {
   shiftRemindersJob,
 } from '../roster/roster-jobs.js';
 import { RUN_ACTION_JOB } from '../actions/request-run.js';
+import { PASSWORD_RESET_JOB, passwordResetJob } from '../auth/password-reset.js';
 import { runActionJob } from '../actions/run-action-job.js';
 import type { JobHandler } from './job-worker.js';
 
@@ -42,6 +43,7 @@ export const jobHandlers: Record<string, JobHandler> = {
   [GAP_WARNING_JOB]: gapWarningJob,
   [SHIFT_REMINDERS_JOB]: shiftRemindersJob,
   [RUN_ACTION_JOB]: runActionJob,
+  [PASSWORD_RESET_JOB]: passwordResetJob,
   'sessions.purge': async (ctx) => {
     const nowMs = ctx.clock.now();
     await purgeSessions(ctx.db, toDbInstant(nowMs - DAY_MS));

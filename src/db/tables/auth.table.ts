@@ -9,6 +9,9 @@ export interface UsersTable {
   customer_id: string | null;
   engineer_id: string | null;
   totp_secret: string | null;
+  totp_pending_secret: string | null;
+  totp_enabled_at: string | null;
+  totp_last_step: number | null;
   failed_logins: number;
   locked_until: string | null;
   disabled_at: string | null;
@@ -58,3 +61,32 @@ export interface CalendarFeedTokensTable {
   created_at: string;
   revoked_at: string | null;
 }
+
+export interface TotpRecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+export interface LoginChallengesTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+export type LoginChallengeRow = Selectable<LoginChallengesTable>;
+
+export interface PasswordResetsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  invalidated_at: string | null;
+}
+export type PasswordResetRow = Selectable<PasswordResetsTable>;

@@ -14,6 +14,8 @@ declare module 'fastify' {
     sessionId: string | null;
     /** The session's CSRF token, so the web app can recover it after a reload (GET /auth/me). */
     sessionCsrfToken: string | null;
+    /** A staff session that must enrol TOTP first (BALLOU_TOTP_REQUIRED_FOR_STAFF). */
+    totpEnrolmentRequired: boolean;
   }
 }
 
@@ -43,6 +45,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionId', null);
   app.decorateRequest('sessionCsrfToken', null);
+  app.decorateRequest('totpEnrolmentRequired', false);
 
   app.addHook('onRequest', async (request, reply) => {
     // The browsable docs (/api/docs) are static and public; every /api/v1 route declares its access.
@@ -65,6 +68,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
           request.principal = session.principal;
           request.sessionId = session.sessionId;
           request.sessionCsrfToken = session.csrfToken;
+          request.totpEnrolmentRequired = session.totpEnrolmentRequired;
           const sent = request.headers['x-csrf-token'];
           if (
             UNSAFE_METHODS.has(request.method) &&
@@ -99,6 +103,16 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
         403,
         'FORBIDDEN',
         `this needs one of the roles ${access.roles.join(', ')}`,
+      );
+    }
+    // Until a required second factor is enrolled, the session reaches only its own account routes.
+    if (request.totpEnrolmentRequired && !request.routeOptions.url?.startsWith('/api/v1/auth/')) {
+      return sendProblem(
+        reply,
+        request,
+        403,
+        'TOTP_ENROLMENT_REQUIRED',
+        'two-factor login is required for staff: enrol at /account/security first',
       );
     }
   });

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../../app/app-context.js';
-import { login, logout } from '../../../app/auth/sessions.js';
+import { login, loginWithTotp, logout, type LoginResult } from '../../../app/auth/sessions.js';
 import { principalOf, sessionCookieName } from '../../plugins/auth.js';
 import { sendProblem } from '../../plugins/error-handler.js';
 import { EVERYONE } from '../../route-access.js';
 import { Nullable, RoleSchema, STANDARD_ERRORS } from '../../schemas/common.js';
+import { accountSecurityRoutes } from './account-security.routes.js';
 
 const Me = Type.Object({
   id: Type.String(),
@@ -16,11 +18,49 @@ const Me = Type.Object({
   engineerId: Nullable(Type.String()),
   /** Only for a browser session: the token to send in X-CSRF-Token (same-origin JS reads it). */
   csrfToken: Nullable(Type.String()),
+  /** Staff without TOTP while it is required: everything but /auth/* answers 403 until they enrol. */
+  totpEnrolmentRequired: Type.Boolean(),
+});
+
+const SessionAnswer = Type.Object({
+  user: Type.Object({
+    id: Type.String(),
+    email: Type.String(),
+    name: Type.String(),
+    role: RoleSchema,
+    customerId: Nullable(Type.String()),
+  }),
+  csrfToken: Type.String(),
+  expiresAt: Type.String(),
+  totpEnrolmentRequired: Type.Boolean(),
+});
+
+const TotpDue = Type.Object({
+  totpRequired: Type.Literal(true),
+  challenge: Type.String({ description: 'send back to POST /auth/login/totp with the code' }),
+  expiresAt: Type.String(),
 });
 
 /** Browser login with a server-side session in an HttpOnly, SameSite=Strict cookie. */
 export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const cookieName = sessionCookieName(ctx.config.cookieSecure);
+  await app.register(accountSecurityRoutes, { ctx });
+
+  const startSession = (reply: FastifyReply, result: LoginResult) => {
+    reply.setCookie(cookieName, result.sessionToken, {
+      path: '/',
+      httpOnly: true,
+      secure: ctx.config.cookieSecure,
+      sameSite: 'strict',
+      expires: new Date(result.expiresAt),
+    });
+    return {
+      user: result.user,
+      csrfToken: result.csrfToken,
+      expiresAt: result.expiresAt,
+      totpEnrolmentRequired: result.totpEnrolmentRequired,
+    };
+  };
 
   app.post(
     '/auth/login',
@@ -39,33 +79,38 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
           },
           { additionalProperties: false },
         ),
-        response: {
-          200: Type.Object({
-            user: Type.Object({
-              id: Type.String(),
-              email: Type.String(),
-              name: Type.String(),
-              role: RoleSchema,
-              customerId: Nullable(Type.String()),
-            }),
-            csrfToken: Type.String(),
-            expiresAt: Type.String(),
-          }),
-          ...STANDARD_ERRORS,
-        },
+        response: { 200: Type.Union([SessionAnswer, TotpDue]), ...STANDARD_ERRORS },
       },
     },
     async (request, reply) => {
       const result = await login(ctx, { ...request.body, requestId: request.id });
-      reply.setCookie(cookieName, result.sessionToken, {
-        path: '/',
-        httpOnly: true,
-        secure: ctx.config.cookieSecure,
-        sameSite: 'strict',
-        expires: new Date(result.expiresAt),
-      });
-      return { user: result.user, csrfToken: result.csrfToken, expiresAt: result.expiresAt };
+      if ('totpRequired' in result) return result;
+      return startSession(reply, result);
     },
+  );
+
+  app.post(
+    '/auth/login/totp',
+    {
+      config: {
+        access: 'public',
+        rateLimit: { max: ctx.config.loginRateLimitPerMinute, timeWindow: '1 minute' },
+      },
+      schema: {
+        tags: ['auth'],
+        summary: 'Second login step for accounts with TOTP: the challenge and a code (or a recovery code)',
+        body: Type.Object(
+          {
+            challenge: Type.String({ minLength: 1, maxLength: 200 }),
+            code: Type.String({ minLength: 6, maxLength: 20 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: SessionAnswer, ...STANDARD_ERRORS },
+      },
+    },
+    async (request, reply) =>
+      startSession(reply, await loginWithTotp(ctx, { ...request.body, requestId: request.id })),
   );
 
   app.post(
@@ -102,6 +147,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         kind: p.kind,
         engineerId: p.engineerId ?? null,
         csrfToken: request.sessionCsrfToken,
+        totpEnrolmentRequired: request.totpEnrolmentRequired,
       };
     },
   );
