@@ -1,10 +1,11 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
 import type { Role } from './api/types';
-import { homeOf, PLANNERS, RESPONDERS, useSession } from './auth/session';
+import { homeOf, PLANNERS, RESPONDERS, STAFF, useSession } from './auth/session';
 import { Loading } from './components/loading';
 import { AppLayout } from './layout/app-layout';
 import { LoginPage } from './pages/login-page';
+import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset-pages';
 import { NotFoundPage } from './pages/not-found-page';
 
 // Every screen is its own chunk: the login screen loads without the board, planner or charts.
@@ -18,6 +19,7 @@ const CustomersPage = lazy(() => import('./pages/customers-page'));
 const CustomerPage = lazy(() => import('./pages/customer-page'));
 const ReportsPage = lazy(() => import('./pages/reports-page'));
 const BillingPage = lazy(() => import('./pages/billing-page'));
+const AccountPage = lazy(() => import('./pages/account-page'));
 const ConsentLinkPage = lazy(() => import('./pages/consent-link-page'));
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -25,6 +27,8 @@ function RequireLogin({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (!ready) return <Loading />;
   if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname)}`} replace />;
+  // Staff who must turn on two-factor login first: the server refuses everything else until they do.
+  if (me.totpEnrolmentRequired && location.pathname !== '/account') return <Navigate to="/account" replace />;
   return children;
 }
 
@@ -41,6 +45,8 @@ function Home() {
 
 const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  { path: '/forgot-password', element: <ForgotPasswordPage /> },
+  { path: '/reset-password', element: <ResetPasswordPage /> },
   {
     path: '/consent/:token',
     element: (
@@ -135,6 +141,14 @@ const router = createBrowserRouter([
         element: (
           <RequireRole roles={['customer']}>
             <BillingPage />
+          </RequireRole>
+        ),
+      },
+      {
+        path: '/account',
+        element: (
+          <RequireRole roles={STAFF}>
+            <AccountPage />
           </RequireRole>
         ),
       },

@@ -44,7 +44,7 @@ export interface E2eServer {
   close(): Promise<void>;
 }
 
-export async function startE2eServer(): Promise<E2eServer> {
+export async function startE2eServer(env: Record<string, string> = {}): Promise<E2eServer> {
   if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) throw new Error(`no web build in ${WEB_ROOT}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ballou-e2e-'));
   const elks = await start46elksStandIn();
@@ -57,6 +57,7 @@ export async function startE2eServer(): Promise<E2eServer> {
       BALLOU_46ELKS_USERNAME: elks.username,
       BALLOU_46ELKS_PASSWORD: elks.password,
       BALLOU_46ELKS_FROM: '+46766860000',
+      ...env,
     },
     dir,
   );

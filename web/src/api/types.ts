@@ -12,6 +12,8 @@ export interface Me {
   kind: string;
   engineerId: string | null;
   csrfToken: string | null;
+  /** Staff who must turn on two-factor login before anything else works. */
+  totpEnrolmentRequired?: boolean;
 }
 
 export interface TimelineEvent {

@@ -6,7 +6,9 @@ interface SessionValue {
   me: Me | null;
   /** False until the first /auth/me answered. */
   ready: boolean;
-  login(email: string, password: string): Promise<void>;
+  /** Logs in, or answers the TOTP challenge to send back with a code (accounts with two-factor login). */
+  login(email: string, password: string): Promise<{ challenge: string } | null>;
+  loginWithTotp(challenge: string, code: string): Promise<void>;
   logout(): Promise<void>;
 }
 
@@ -44,7 +46,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       me,
       ready,
       login: async (email, password) => {
-        const res = await post<{ csrfToken: string }>('/auth/login', { email, password });
+        const res = await post<{ csrfToken: string } | { totpRequired: true; challenge: string }>(
+          '/auth/login',
+          {
+            email,
+            password,
+          },
+        );
+        if ('totpRequired' in res) return { challenge: res.challenge };
+        setCsrfToken(res.csrfToken);
+        await refresh();
+        return null;
+      },
+      loginWithTotp: async (challenge, code) => {
+        const res = await post<{ csrfToken: string }>('/auth/login/totp', { challenge, code });
         setCsrfToken(res.csrfToken);
         await refresh();
       },

@@ -9,6 +9,7 @@ import {
   IconLayoutDashboard,
   IconLifebuoy,
   IconReceipt,
+  IconUserShield,
 } from '@tabler/icons-react';
 import { Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -66,6 +67,12 @@ export function AppLayout() {
       roles: ['manager', 'admin', 'billing', 'customer'],
     },
     { to: '/billing', label: t('nav.billing'), icon: <IconReceipt size={18} />, roles: ['billing', 'admin'] },
+    {
+      to: '/account',
+      label: t('nav.account'),
+      icon: <IconUserShield size={18} />,
+      roles: ['admin', 'manager', 'engineer', 'billing'],
+    },
     {
       to: '/portal/invoices',
       label: t('nav.invoices'),

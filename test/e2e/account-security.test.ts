@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpStandIn, type SmtpStandIn } from '../stand-ins/smtp-stand-in.js';
+import { DESKTOP, E2E_ENABLED, launchBrowser, logIn, openPage, type WatchedPage } from './support/browser.js';
+import { PASSWORD, startE2eServer, type E2eServer } from './support/e2e-server.js';
+
+describe.skipIf(!E2E_ENABLED)('staff two-factor login and password reset in Chromium', () => {
+  let server: E2eServer;
+  let smtp: SmtpStandIn;
+  let browser: Browser;
+  const open: WatchedPage[] = [];
+  const newPage = async () => {
+    const watched = await openPage(browser, server.url, DESKTOP);
+    open.push(watched);
+    return watched;
+  };
+
+  beforeAll(async () => {
+    smtp = await startSmtpStandIn();
+    server = await startE2eServer({
+      BALLOU_SMTP_URL: smtp.url,
+      BALLOU_TOTP_KEY: randomBytes(32).toString('hex'),
+    });
+    browser = await launchBrowser();
+    await server.user({ email: 'frida@ballou.example', role: 'manager' });
+    await server.user({ email: 'bo@ballou.example', role: 'engineer' });
+  });
+  afterAll(async () => {
+    for (const p of open) await p.context.close();
+    await browser?.close();
+    await server?.close();
+    await smtp?.close();
+  });
+
+  it('a planner turns on TOTP, and the next login asks for a code', async () => {
+    const { page, errors, shot } = await newPage();
+    await logIn(page, 'frida@ballou.example', PASSWORD);
+    await page.getByRole('heading', { name: 'Jourtavla' }).waitFor();
+    await page.getByRole('link', { name: 'Mitt konto' }).click();
+    await page.getByRole('button', { name: 'Slå på tvåstegsinloggning' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent()) as string;
+    const totp = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
+    await page.getByLabel(/^Kod från appen/).fill('000000' === totp.generate() ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Bekräfta och slå på' }).click();
+    await page.getByRole('alert').filter({ hasText: /.+/ }).first().waitFor();
+    await page.getByLabel(/^Kod från appen/).fill(totp.generate());
+    await page.getByRole('button', { name: 'Bekräfta och slå på' }).click();
+    await page.getByTestId('recovery-codes').waitFor();
+    await expect(page.getByTestId('totp-state').textContent()).resolves.toBe('På');
+    await shot('account-totp-on');
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+
+    await logIn(page, 'frida@ballou.example', PASSWORD);
+    await page.getByLabel(/^Kod från appen/).waitFor();
+    await shot('login-totp-step');
+    // The next time step's code: the one used to enrol may not be used again.
+    await page.getByLabel(/^Kod från appen/).fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+    await page.getByRole('button', { name: 'Verifiera' }).click();
+    await page.getByRole('heading', { name: 'Jourtavla' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('an engineer resets a forgotten password from the e-mailed link', async () => {
+    const { page, errors, shot } = await newPage();
+    await page.goto('/login');
+    await page.getByRole('link', { name: 'Glömt lösenordet?' }).click();
+    await page.getByLabel(/^E-postadress/).fill('bo@ballou.example');
+    await page.getByRole('button', { name: 'Skicka länk' }).click();
+    await page.getByRole('status').waitFor();
+    const mail = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        const found = smtp.messages.find((m) => m.envelope.to.includes('bo@ballou.example'));
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('no reset e-mail');
+    })();
+    const token = /\/reset-password#([A-Za-z0-9_-]+)/.exec(`${mail.text ?? ''}${mail.html ?? ''}`)?.[1];
+    expect(token).toBeTruthy();
+    await page.goto(`/reset-password#${token}`);
+    await page.getByLabel(/^Nytt lösenord/).fill('kort');
+    await page.getByLabel(/^Upprepa lösenordet/).fill('kort');
+    await page.getByRole('button', { name: 'Spara lösenordet' }).click();
+    await page.getByText(/at least 12 characters/).waitFor();
+    await shot('reset-password-too-short');
+    const fresh = 'ett helt nytt och långt lösenord';
+    await page.getByLabel(/^Nytt lösenord/).fill(fresh);
+    await page.getByLabel(/^Upprepa lösenordet/).fill(fresh);
+    await page.getByRole('button', { name: 'Spara lösenordet' }).click();
+    await page.getByRole('status').filter({ hasText: 'Lösenordet är bytt' }).waitFor();
+    await logIn(page, 'bo@ballou.example', fresh);
+    await page.getByRole('heading', { name: 'Mina larm' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+});
