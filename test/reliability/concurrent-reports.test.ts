@@ -1,17 +1,21 @@
 /**
- * Regression found by the crash harness (crash-recovery.test.ts, PostgreSQL): PagerDuty triggers that
- * share a dedup_key but differ in content are separate deliveries; arriving at the same moment, each
- * transaction found no open incident and opened its own. Reports of one dedup key are now serialised
- * (an advisory lock on PostgreSQL; SQLite has one writer), so they make one incident.
+ * Regressions found by the crash harness (crash-recovery.test.ts, PostgreSQL): reports of one problem
+ * arriving at the same moment each found no open incident and opened their own. PagerDuty triggers that
+ * share a dedup_key but differ in content are separate deliveries; calls from one customer's contacts
+ * join the customer's open incident. Such reports are now serialised (an advisory lock on PostgreSQL,
+ * `lockReportKey`; SQLite has one writer), so they make one incident.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pagerDutyTrigger, sendPagerDuty } from '../stand-ins/alert-senders.js';
+import { postWebhookForm } from '../stand-ins/http-stand-in.js';
 import {
   DIALECTS,
   listenOnLoopback,
   startTestApp,
   type TestApp,
 } from '../integration/support/test-runtime.js';
+
+const SECRET = 'concurrent-secret';
 
 for (const dialect of DIALECTS) {
   describe(`concurrent reports of one problem on ${dialect}`, () => {
@@ -20,7 +24,7 @@ for (const dialect of DIALECTS) {
     let routingKey: string;
 
     beforeAll(async () => {
-      t = await startTestApp(dialect);
+      t = await startTestApp(dialect, { BALLOU_46ELKS_WEBHOOK_SECRET: SECRET });
       base = await listenOnLoopback(t);
       const admin = await t.token('admin');
       routingKey = (
@@ -54,6 +58,38 @@ for (const dialect of DIALECTS) {
         .where('type', 'in', ['reported', 'attached'])
         .execute();
       expect(events.map((e) => e.type).sort()).toEqual(['reported', ...Array(11).fill('attached')].sort());
+    });
+
+    it('eight calls from one customer at once open one incident and attach the rest', async () => {
+      const admin = await t.token('admin');
+      const customerId = (
+        await t.call('POST', '/api/v1/customers', admin, {
+          name: 'Samtidig AB',
+          orgNumber: '556677-0011',
+          tier: 'hog',
+          agreementStart: '2026-01-01',
+        })
+      ).json().id;
+      const phones = Array.from({ length: 4 }, (_, i) => `+4670123450${i}`);
+      for (const [i, phone] of phones.entries()) {
+        await t.call('POST', `/api/v1/customers/${customerId}/contacts`, admin, {
+          name: `Kontakt ${i}`,
+          phone,
+        });
+      }
+      const url = `http://46elks:${SECRET}@${base.slice('http://'.length)}/api/v1/webhooks/46elks/voice`;
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          postWebhookForm(url, { callid: `c-same-${i}`, from: phones[i % 4]!, to: '+46766860000' }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+      const incidents = await t.ctx.db
+        .selectFrom('incidents')
+        .select('id')
+        .where('customer_id', '=', customerId)
+        .execute();
+      expect(incidents).toHaveLength(1);
     });
   });
 }

@@ -68,7 +68,13 @@ export async function reportIncident(
       ]);
     }
   }
+  // Two reports of one problem at once (same dedup key, or same customer and server) must not both find
+  // nothing open and open one each: on PostgreSQL they queue here until the first commits.
   if (report.dedupKey) await lockReportKey(trx, ctx.dbKind, `incident-report:${report.dedupKey}`);
+  if (report.customerId) {
+    const key = `incident-report:customer:${report.customerId}:${report.serverId ?? ''}`;
+    await lockReportKey(trx, ctx.dbKind, key);
+  }
   const open = await findOpenIncidentFor(trx, {
     dedupKey: report.dedupKey ?? null,
     customerId: report.customerId ?? null,
