@@ -426,5 +426,19 @@ for (const dialect of DIALECTS) {
       expect((await confirm(newer, 'ett tredje bra lösenord')).statusCode).toBe(204);
       expect((await login('frida@ballou.example', 'ett tredje bra lösenord')).statusCode).toBe(200);
     });
+
+    it('forgets expired links and login challenges in the daily clean-up', async () => {
+      expect((await t.ctx.db.selectFrom('password_resets').selectAll().execute()).length).toBeGreaterThan(0);
+      t.clock.advance(2 * 86_400_000);
+      await request('frida@ballou.example');
+      await drain();
+      const purge = jobHandlers['sessions.purge'] as (typeof jobHandlers)[string];
+      await purge(t.ctx, {}, undefined as never);
+      const left = await t.ctx.db.selectFrom('password_resets').selectAll().execute();
+      expect(left).toHaveLength(1);
+      expect((await confirm(lastToken('frida@ballou.example'), 'ett fjärde bra lösenord')).statusCode).toBe(
+        204,
+      );
+    });
   });
 }

@@ -1,3 +1,4 @@
+import { purgeAccountTokens } from '../../db/repositories/account-security.repository.js';
 import { purgeSessions } from '../../db/repositories/auth.repository.js';
 import { enqueueJob } from '../../db/repositories/job.repository.js';
 import { toDbInstant } from '../../db/instant.js';
@@ -47,6 +48,7 @@ export const jobHandlers: Record<string, JobHandler> = {
   'sessions.purge': async (ctx) => {
     const nowMs = ctx.clock.now();
     await purgeSessions(ctx.db, toDbInstant(nowMs - DAY_MS));
+    await purgeAccountTokens(ctx.db, toDbInstant(nowMs - DAY_MS));
     await scheduleHousekeeping(ctx, nowMs + DAY_MS);
   },
 };

@@ -177,3 +177,9 @@ export async function revokeUserSessions(db: DbOrTrx, userId: string, at: string
     .where('revoked_at', 'is', null)
     .execute();
 }
+
+/** Deletes login challenges and reset links that expired before `cutoff` (they are worthless by then). */
+export async function purgeAccountTokens(db: DbOrTrx, cutoff: string): Promise<void> {
+  await db.deleteFrom('login_challenges').where('expires_at', '<', cutoff).execute();
+  await db.deleteFrom('password_resets').where('expires_at', '<', cutoff).execute();
+}
