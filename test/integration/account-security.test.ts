@@ -84,6 +84,7 @@ for (const dialect of DIALECTS) {
         ['bertil@ballou.example', 'manager'],
         ['cecilia@ballou.example', 'admin'],
         ['david@ballou.example', 'billing'],
+        ['anna.b@ballou.example', 'engineer'],
       ] as const)
         await createUser(t.ctx, SYSTEM, {
           email,
@@ -260,6 +261,55 @@ for (const dialect of DIALECTS) {
         (a) => a.action,
       );
       expect(actions).toEqual(expect.arrayContaining(['auth.totp_disable_refused', 'auth.totp_disabled']));
+    });
+
+    it("lets an administrator turn a lost second factor off, ending the user's sessions", async () => {
+      const { secret } = await enrol('anna.b@ballou.example');
+      const b = browserOf(
+        await secondStep(
+          (await login('anna.b@ballou.example', PASSWORD)).json().challenge,
+          codeAt(secret, t.clock.now()),
+        ),
+      );
+      const admin = await t.token('admin');
+      const users = (await t.call('GET', '/api/v1/users', admin)).json() as Array<Record<string, unknown>>;
+      const anna = users.find((u) => u.email === 'anna.b@ballou.example') as {
+        id: string;
+        totpEnabled: boolean;
+      };
+      expect(anna.totpEnabled).toBe(true);
+      expect(JSON.stringify(users)).not.toContain(secret);
+
+      const engineer = await t.token('engineer');
+      expect((await t.call('POST', `/api/v1/users/${anna.id}/totp/reset`, engineer, {})).statusCode).toBe(
+        403,
+      );
+      expect((await as(b, 'GET', '/api/v1/auth/totp')).json().enabled).toBe(true);
+      const missing = await t.call(
+        'POST',
+        '/api/v1/users/00000000-0000-0000-0000-000000000000/totp/reset',
+        admin,
+        {},
+      );
+      expect(missing.statusCode).toBe(404);
+
+      expect((await t.call('POST', `/api/v1/users/${anna.id}/totp/reset`, admin, {})).statusCode).toBe(204);
+      expect((await as(b, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
+      const plain = await login('anna.b@ballou.example', PASSWORD);
+      expect(plain.json()).toMatchObject({ csrfToken: expect.any(String) });
+      const notices = await t.ctx.db
+        .selectFrom('notifications')
+        .select(['subject', 'recipient'])
+        .where('recipient', '=', 'anna.b@ballou.example')
+        .execute();
+      // Turned on, then turned off by an administrator: the owner hears of both.
+      expect(notices).toHaveLength(2);
+      const audit = await t.ctx.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'auth.totp_reset_by_admin')
+        .execute();
+      expect(audit).toEqual([expect.objectContaining({ entity_id: anna.id, actor_type: 'token' })]);
     });
 
     it('refuses enrolment to API tokens and customers', async () => {

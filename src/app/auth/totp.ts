@@ -13,11 +13,14 @@ import {
 } from '../../db/repositories/account-security.repository.js';
 import { appendAudit } from '../../db/repositories/audit.repository.js';
 import { findUser, recordLoginFailure } from '../../db/repositories/auth.repository.js';
+import { revokeUserSessions } from '../../db/repositories/account-security.repository.js';
 import { toDbInstant } from '../../db/instant.js';
 import type { UserRow } from '../../db/tables/auth.table.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Principal, Role } from '../../domain/shared/roles.js';
+import { requireRole } from '../access.js';
 import type { AppContext } from '../app-context.js';
+import { enqueueMessage } from '../messaging/enqueue-message.js';
 import { openSecret, sealSecret } from './secret-box.js';
 import { secretsEqual, verifyPassword } from './secrets.js';
 import { LOCK_MINUTES, MAX_FAILED_LOGINS } from './lockout.js';
@@ -134,6 +137,22 @@ async function loginUser(ctx: AppContext, principal: Principal): Promise<UserRow
 
 const actorOf = (user: UserRow) => ({ type: 'user', id: user.id, name: user.email });
 
+/** Tells the owner about a change to their second factor (ASVS 2.2.3), in the change's transaction. */
+async function notifyOwner(trx: DbOrTrx, ctx: AppContext, user: UserRow, sv: string, en: string) {
+  await enqueueMessage(trx, ctx, {
+    channel: 'email',
+    to: user.email,
+    subject: 'Tvåstegsinloggning ändrad / Two-factor login changed',
+    body: [
+      sv,
+      'Var det inte du? Kontakta oss genast.',
+      '',
+      en,
+      'If this was not you, contact us at once.',
+    ].join('\n'),
+  });
+}
+
 export interface TotpStatus {
   enabled: boolean;
   enabledAt: string | null;
@@ -206,6 +225,13 @@ export async function confirmTotpEnrolment(
       entityType: 'user',
       entityId: user.id,
     });
+    await notifyOwner(
+      trx,
+      ctx,
+      user,
+      'Tvåstegsinloggning är nu påslagen för ditt konto hos Ballou.',
+      'Two-factor login is now on for your Ballou account.',
+    );
     return { recoveryCodes };
   });
 }
@@ -232,6 +258,13 @@ export async function disableTotpLogin(
         entityId: user.id,
         data: { factor },
       });
+      await notifyOwner(
+        trx,
+        ctx,
+        user,
+        'Tvåstegsinloggning har stängts av för ditt konto hos Ballou.',
+        'Two-factor login was turned off for your Ballou account.',
+      );
       return undefined;
     }
     await recordSecondFactorFailure(trx, user, nowMs);
@@ -281,4 +314,36 @@ export async function regenerateRecoveryCodes(
       { path: '/code', message: 'does not match (a current 6-digit code is needed)' },
     ]);
   return result;
+}
+
+/**
+ * An administrator turns a user's two-factor login off (a lost phone and lost recovery codes): the user
+ * logs in with the password and enrols again. Every session of the user ends; the owner is told.
+ */
+export async function resetTotpByAdmin(ctx: AppContext, principal: Principal, userId: string): Promise<void> {
+  requireRole(principal, ['admin']);
+  const nowMs = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    const user = await findUser(trx, userId);
+    if (!user) throw new DomainError('USER_NOT_FOUND', 'user not found');
+    if (!user.totp_secret && !user.totp_pending_secret)
+      throw new DomainError('CONFLICT', 'two-factor login is not on for this user');
+    await clearTotp(trx, user.id);
+    await revokeUserSessions(trx, user.id, toDbInstant(nowMs));
+    await appendAudit(trx, {
+      atMs: nowMs,
+      actor: { type: principal.kind, id: principal.id, name: principal.name },
+      action: 'auth.totp_reset_by_admin',
+      entityType: 'user',
+      entityId: user.id,
+      customerId: user.customer_id,
+    });
+    await notifyOwner(
+      trx,
+      ctx,
+      user,
+      'En administratör har stängt av tvåstegsinloggningen för ditt konto hos Ballou; slå på den igen efter nästa inloggning.',
+      'An administrator turned two-factor login off for your Ballou account; turn it on again after your next login.',
+    );
+  });
 }

@@ -21,6 +21,8 @@ export interface UserView {
   role: Role;
   customerId: string | null;
   engineerId: string | null;
+  /** Two-factor login is on (never the secret itself). */
+  totpEnabled: boolean;
   createdAt: string;
 }
 
@@ -32,6 +34,7 @@ export function toUserView(row: UserRow): UserView {
     role: row.role as Role,
     customerId: row.customer_id,
     engineerId: row.engineer_id,
+    totpEnabled: Boolean(row.totp_secret),
     createdAt: row.created_at,
   };
 }

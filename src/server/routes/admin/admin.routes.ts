@@ -23,6 +23,7 @@ const User = Type.Object({
   role: RoleSchema,
   customerId: Nullable(Type.String()),
   engineerId: Nullable(Type.String()),
+  totpEnabled: Type.Boolean(),
   createdAt: Type.String(),
 });
 

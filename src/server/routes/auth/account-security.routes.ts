@@ -6,12 +6,13 @@ import {
   confirmTotpEnrolment,
   disableTotpLogin,
   regenerateRecoveryCodes,
+  resetTotpByAdmin,
   startTotpEnrolment,
   totpStatus,
 } from '../../../app/auth/totp.js';
 import { principalOf } from '../../plugins/auth.js';
 import { STAFF } from '../../route-access.js';
-import { Email, STANDARD_ERRORS } from '../../schemas/common.js';
+import { Email, IdParams, STANDARD_ERRORS } from '../../schemas/common.js';
 
 const Code = Type.String({
   minLength: 6,
@@ -114,6 +115,24 @@ export const accountSecurityRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
       },
     },
     async (request) => regenerateRecoveryCodes(ctx, principalOf(request), request.body.code),
+  );
+
+  app.post(
+    '/users/:id/totp/reset',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['admin'],
+        summary: "Turn a user's two-factor login off (lost device); ends the user's sessions",
+        params: IdParams,
+        body: Type.Object({}, { additionalProperties: false }),
+        response: { 204: Type.Null({ description: 'done, no body' }), ...STANDARD_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      await resetTotpByAdmin(ctx, principalOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
   );
 
   app.post(
