@@ -239,6 +239,71 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     expect(errors).toEqual([]);
   });
 
+  it('a customer approves work from the one-time link in the SMS, without logging in', async () => {
+    const incident = await server.api<Incident>('POST', '/incidents', {
+      customerId: ekbacken.id,
+      serverId: ekbacken.serverId,
+      summary: 'Webbshopen visar fel 500',
+      channel: 'phone',
+    });
+    const { url } = await server.api<{ url: string }>('POST', `/incidents/${incident.id}/consent-link`, {});
+    const token = new URL(url).pathname.split('/').at(-1) as string;
+    // The SMS goes out through the outbox to the customer's contact.
+    const sms = await until('the consent SMS', async () =>
+      server.elks.sms.find((m) => m.message.includes(token)),
+    );
+    expect(sms.to).toBe('+46701234503');
+    const { page, errors, shot } = await newPage(PHONE);
+    await page.goto(`/consent/${token}`);
+    await page.getByText('Webbshopen visar fel 500').waitFor();
+    await shot('consent-link');
+    await page.getByRole('button', { name: 'Ja, påbörja arbetet' }).click();
+    await page.getByRole('status').filter({ hasText: 'Arbetet är godkänt' }).waitFor();
+    const after = await server.api<Incident>('GET', `/incidents/${incident.id}`);
+    expect(after.consent).toMatchObject({ granted: true, via: 'portal' });
+    await page.reload();
+    await page.getByText('Länken har redan använts.').waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('a customer keeps its contacts and pre-authorized actions for its own servers', async () => {
+    const { page, errors, shot } = await newPage(PHONE);
+    await logIn(page, 'maria@ekbacken.example', PASSWORD);
+    await page.getByRole('heading', { name: 'Support' }).waitFor();
+    await page.getByRole('button', { name: 'Öppna menyn' }).click();
+    await page.getByRole('link', { name: 'Kontakter' }).click();
+    const contactForm = page.getByRole('form', { name: 'Lägg till kontaktperson' });
+    await contactForm.getByLabel(/^Namn/).fill('Nattvakten');
+    await contactForm.getByLabel(/^Telefon/).fill('0701234');
+    await contactForm.getByRole('button', { name: 'Lägg till' }).click();
+    // The server's answer names the field; it shows under the phone number.
+    await contactForm
+      .getByText(/E\.164|must match|\+/)
+      .first()
+      .waitFor();
+    await contactForm.getByLabel(/^Telefon/).fill('+46701234599');
+    await contactForm.getByRole('button', { name: 'Lägg till' }).click();
+    await page.getByRole('cell', { name: 'Nattvakten' }).first().waitFor();
+    await shot('customer-contacts-added');
+    const authForm = page.getByRole('form', { name: 'Godkänn en åtgärd på shop.ekbacken.se' });
+    await authForm.getByLabel(/^Åtgärd/).click();
+    await page.getByRole('option').first().click();
+    await authForm.getByRole('button', { name: 'Godkänn' }).click();
+    await page.getByRole('button', { name: /^Återkalla .* på shop\.ekbacken\.se$/ }).waitFor();
+    await shot('customer-contacts');
+    const contacts = await server.api<Array<{ name: string; phone: string }>>(
+      'GET',
+      `/customers/${ekbacken.id}/contacts`,
+    );
+    expect(contacts).toContainEqual(expect.objectContaining({ name: 'Nattvakten', phone: '+46701234599' }));
+    const authorizations = await server.api<Array<{ manual: boolean; automatic: boolean }>>(
+      'GET',
+      `/servers/${ekbacken.serverId}/authorizations`,
+    );
+    expect(authorizations).toEqual([expect.objectContaining({ manual: true, automatic: false })]);
+    expect(errors).toEqual([]);
+  });
+
   it("a customer cannot open another customer's incident by its URL", async () => {
     const other = await server.api<Incident>('POST', '/incidents', {
       customerId: nordhamn.id,

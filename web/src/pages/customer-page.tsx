@@ -16,6 +16,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { post } from '../api/client';
 import type { Customer, Server } from '../api/types';
+import { AuthorizationsEditor } from '../components/authorizations-editor';
 import { ErrorAlert } from '../components/error-alert';
 import { TierBadge } from '../components/incident-badges';
 import { Loading } from '../components/loading';
@@ -93,6 +94,7 @@ export default function CustomerPage() {
         <ServerForm customerId={c.id} onSaved={servers.reload} />
       </Card>
       <ContactsEditor customerId={c.id} embedded />
+      <AuthorizationsEditor servers={servers.data ?? []} tier={c.tier} />
     </Stack>
   );
 }

@@ -243,7 +243,13 @@ function ResponderPanel({ incident: inc, onChange }: { incident: Incident; onCha
 function PhoneConsent({ incident: inc, onChange }: { incident: Incident; onChange: () => Promise<void> }) {
   const { t } = useTranslation();
   const [by, setBy] = useState('');
+  const [linkSent, setLinkSent] = useState<string | null>(null);
   const step = useSubmit();
+  const sendLink = () =>
+    step.run(async () => {
+      const res = await post<{ sentTo: string }>(`/incidents/${inc.id}/consent-link`, {});
+      setLinkSent(res.sentTo);
+    });
   const decide = (granted: boolean) =>
     step.run(async () => {
       await post(`/incidents/${inc.id}/consent`, { granted, by, via: 'phone' });
@@ -273,6 +279,20 @@ function PhoneConsent({ incident: inc, onChange }: { incident: Incident; onChang
             {t('incident.consentNo')}
           </Button>
         </SimpleGrid>
+        <Button
+          variant="subtle"
+          size="sm"
+          w="fit-content"
+          loading={step.busy}
+          onClick={() => void sendLink()}
+        >
+          {t('incident.sendConsentLink')}
+        </Button>
+        {linkSent && (
+          <Text size="sm" c="green" role="status">
+            {t('incident.consentLinkSent', { to: linkSent })}
+          </Text>
+        )}
       </Stack>
     </Card>
   );

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { del, post } from '../api/client';
 import type { Contact, Customer, Server } from '../api/types';
 import { useMe } from '../auth/session';
+import { AuthorizationsEditor } from '../components/authorizations-editor';
 import { ErrorAlert } from '../components/error-alert';
 import { Loading } from '../components/loading';
 import { useApi } from '../lib/use-api';
@@ -120,6 +121,7 @@ export function ContactsEditor({ customerId, embedded = false }: { customerId: s
           }}
         />
       </Card>
+      {!embedded && <AuthorizationsEditor servers={servers.data ?? []} tier={customer.data.tier} />}
     </Stack>
   );
 }
