@@ -217,6 +217,27 @@ for (const dialect of DIALECTS) {
       expect(second.statusCode).toBe(401);
       expect((await as(b, 'GET', '/api/v1/auth/totp')).json().recoveryCodesLeft).toBe(9);
 
+      // New recovery codes need the app's code; a recovery code offered there is refused and not spent.
+      const withRecovery = await as(b, 'POST', '/api/v1/auth/totp/recovery-codes', {
+        code: recoveryCodes[1],
+      });
+      expect(withRecovery.statusCode).toBe(400);
+      expect((await as(b, 'GET', '/api/v1/auth/totp')).json().recoveryCodesLeft).toBe(9);
+      const renewed = await as(b, 'POST', '/api/v1/auth/totp/recovery-codes', {
+        code: codeAt(secret, t.clock.now()),
+      });
+      expect(renewed.statusCode).toBe(200);
+      const fresh = renewed.json().recoveryCodes as string[];
+      expect(fresh).toHaveLength(10);
+      expect(fresh).not.toContain(recoveryCodes[1]);
+      expect((await as(b, 'GET', '/api/v1/auth/totp')).json().recoveryCodesLeft).toBe(10);
+      const oldCode = await secondStep(
+        (await login('cecilia@ballou.example', PASSWORD)).json().challenge,
+        recoveryCodes[1] as string,
+      );
+      expect(oldCode.statusCode).toBe(401);
+      t.clock.advance(30_000);
+
       const badPassword = await as(b, 'POST', '/api/v1/auth/totp/disable', {
         password: 'inte rätt lösenord',
         code: codeAt(secret, t.clock.now()),

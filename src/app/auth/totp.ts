@@ -293,6 +293,11 @@ export async function regenerateRecoveryCodes(
   const user = await loginUser(ctx, principal);
   if (!user.totp_secret) throw new DomainError('CONFLICT', 'two-factor login is not on');
   const nowMs = ctx.clock.now();
+  // Only the app's code proves the device is still there; a recovery code is not spent on this.
+  if (!/^\d{6}$/.test(code.trim()))
+    throw new DomainError('VALIDATION_FAILED', 'a current 6-digit code from the app is needed', [
+      { path: '/code', message: 'must be the 6-digit code from the authenticator app' },
+    ]);
   const result = await ctx.db.transaction().execute(async (trx) => {
     const factor = await useSecondFactor(trx, ctx, user, code, nowMs);
     if (factor !== 'totp') {
