@@ -26,6 +26,7 @@ import {
   calloutIncidents,
   deliveriesNotOnce,
   describeDeliveries,
+  duplicatedCustomerIncidents,
   duplicatedIncidentKeys,
   untilDoneOrStalled,
 } from './support/checks.js';
@@ -145,6 +146,9 @@ for (const dialect of DIALECTS) {
           expect(once.lost, fail(`lost:\n  ${describeDeliveries(once.lost)}`)).toEqual([]);
           expect(once.doubled, fail(`taken twice:\n  ${describeDeliveries(once.doubled)}`)).toEqual([]);
           expect(await duplicatedIncidentKeys(db), fail('one dedupe key, several incidents')).toEqual([]);
+          expect(await duplicatedCustomerIncidents(db), fail('one customer, several open incidents')).toEqual(
+            [],
+          );
 
           // A second kill while the restarted node works off the pages, so that sends are cut off as well.
           const secondKillAfterMs = Math.round(random() * 1_500);

@@ -37,6 +37,19 @@ export async function duplicatedIncidentKeys(db: Db): Promise<string[]> {
   return rows.filter((r) => Number(r.n) > 1).map((r) => `${r.dedup_key} ×${r.n}`);
 }
 
+/** Customers (and server) with more than one open incident: reports of theirs must join the open one. */
+export async function duplicatedCustomerIncidents(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('incidents')
+    .select(['customer_id', 'server_id'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('customer_id', 'is not', null)
+    .where('state', 'in', ['open', 'acknowledged', 'in_progress'])
+    .groupBy(['customer_id', 'server_id'])
+    .execute();
+  return rows.filter((r) => Number(r.n) > 1).map((r) => `${r.customer_id}/${r.server_id ?? '-'} ×${r.n}`);
+}
+
 export interface CalloutIncident {
   id: string;
   ref: string;

@@ -11,6 +11,8 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { sql } from 'kysely';
 import { bootstrap } from '../../../src/app/bootstrap.js';
+import { addContact } from '../../../src/app/customers/contacts.js';
+import { createCustomer } from '../../../src/app/customers/create-customer.js';
 import { createEngineer } from '../../../src/app/engineers/engineers.js';
 import { createIntegration } from '../../../src/app/intake/integrations.js';
 import { createRotation } from '../../../src/app/roster/rotations.js';
@@ -29,6 +31,8 @@ export const PHONES = { primary: '+46709100001', secondary: '+46709100002', mana
 export interface Desk {
   alertmanagerToken: string;
   pagerDutyRoutingKey: string;
+  /** Phones of a customer's contacts: their calls join the customer's open incident. */
+  contactPhones: string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -76,7 +80,17 @@ export async function prepareDesk(databaseUrl: string): Promise<Desk> {
       .execute();
     const am = await createIntegration(ctx, SYSTEM, { kind: 'alertmanager', name: 'Prometheus' });
     const pd = await createIntegration(ctx, SYSTEM, { kind: 'pagerduty', name: 'Zabbix' });
-    return { alertmanagerToken: am.token, pagerDutyRoutingKey: pd.token };
+    const customer = await createCustomer(ctx, SYSTEM, {
+      name: 'Nordhamn AB',
+      orgNumber: '556677-0011',
+      tier: 'hog',
+      agreementStart: '2026-01-01',
+    });
+    const contactPhones = ['+46701234501', '+46701234502', '+46701234503'];
+    for (const [i, phone] of contactPhones.entries()) {
+      await addContact(ctx, SYSTEM, customer.id, { name: `Kontakt ${i + 1}`, phone });
+    }
+    return { alertmanagerToken: am.token, pagerDutyRoutingKey: pd.token, contactPhones };
   } finally {
     await runtime.database.close();
   }

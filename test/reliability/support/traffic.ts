@@ -105,10 +105,16 @@ export class History {
     });
   }
 
-  /** An incoming 46elks call from an unknown number: one incident per call id. */
-  elksCall(): Delivery {
+  /**
+   * An incoming 46elks call: from an unknown number one incident per call id; from a customer's contact
+   * (`fromContact`) it joins the customer's open incident.
+   */
+  elksCall(fromContact = false): Delivery {
     const callid = `c${randomHex(32)}`;
-    const from = `+4673${String(this.next()).padStart(7, '0')}`;
+    const n = this.next();
+    const from = fromContact
+      ? (this.desk.contactPhones[n % this.desk.contactPhones.length] as string)
+      : `+4673${String(n).padStart(7, '0')}`;
     return this.add('46elks-call', callid, null, async (base) => {
       const url = new URL('/api/v1/webhooks/46elks/voice', base);
       url.username = '46elks';
@@ -163,7 +169,8 @@ export class History {
 }
 
 /**
- * One sender: sends a random mix (Alertmanager, a PagerDuty pair sent at once, a 46elks call) one after
+ * One sender: sends a random mix (Alertmanager, a PagerDuty pair sent at once, a 46elks call from an
+ * unknown number or from a customer's contact) one after
  * another until `stop()` says so, to the base URL `target()` names at the time.
  */
 export async function runSender(
@@ -174,8 +181,8 @@ export async function runSender(
 ): Promise<void> {
   while (!stopped()) {
     const pick = random();
-    if (pick < 0.4) await history.deliver(history.alertmanager(), target());
-    else if (pick < 0.7) await Promise.all(history.pagerDuty(2).map((d) => history.deliver(d, target())));
-    else await history.deliver(history.elksCall(), target());
+    if (pick < 0.35) await history.deliver(history.alertmanager(), target());
+    else if (pick < 0.65) await Promise.all(history.pagerDuty(2).map((d) => history.deliver(d, target())));
+    else await history.deliver(history.elksCall(pick > 0.85), target());
   }
 }
