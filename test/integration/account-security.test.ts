@@ -85,6 +85,7 @@ for (const dialect of DIALECTS) {
         ['cecilia@ballou.example', 'admin'],
         ['david@ballou.example', 'billing'],
         ['anna.b@ballou.example', 'engineer'],
+        ['gustav@ballou.example', 'engineer'],
       ] as const)
         await createUser(t.ctx, SYSTEM, {
           email,
@@ -175,6 +176,20 @@ for (const dialect of DIALECTS) {
       const challenge = (await login('david@ballou.example', PASSWORD)).json().challenge;
       expect((await secondStep(challenge, codeAt(secret, t.clock.now() + 60_000))).statusCode).toBe(401);
       expect((await secondStep(challenge, codeAt(secret, t.clock.now() + 30_000))).statusCode).toBe(200);
+    });
+
+    it('lets one code open one session even when two logins race with it', async () => {
+      const { secret } = await enrol('gustav@ballou.example');
+      const [a, b] = await Promise.all([
+        login('gustav@ballou.example', PASSWORD),
+        login('gustav@ballou.example', PASSWORD),
+      ]);
+      const code = codeAt(secret, t.clock.now());
+      const results = await Promise.all([
+        secondStep(a?.json().challenge, code),
+        secondStep(b?.json().challenge, code),
+      ]);
+      expect(results.map((r) => r.statusCode).sort()).toEqual([200, 401]);
     });
 
     it('locks the account after repeated wrong codes, like wrong passwords', async () => {
