@@ -9,6 +9,7 @@ import {
   PHONE,
   type WatchedPage,
 } from './support/browser.js';
+import sv from '../../web/src/i18n/sv.json' with { type: 'json' };
 import { PASSWORD, startE2eServer, type E2eServer } from './support/e2e-server.js';
 
 interface Incident {
@@ -424,6 +425,39 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     }
     expect(errors).toEqual([]);
   });
+
+  it('shows every screen of every role in Swedish and English without a missing text or a console error', async () => {
+    await server.user({ email: 'ekonomi2@ballou.example', role: 'billing' });
+    const admin = await server.user({ email: 'chefen@ballou.example', role: 'admin' });
+    // A missing translation renders as its key, e.g. "planner.title".
+    const namespaces = Object.keys(sv).join('|');
+    const rawKey = new RegExp(`\\b(${namespaces})\\.[a-zA-Z_.]+\\b`);
+    for (const email of [
+      admin.email,
+      'anna@ballou.example',
+      'ekonomi2@ballou.example',
+      'maria@ekbacken.example',
+    ]) {
+      const { page, errors } = await newPage(DESKTOP);
+      await logIn(page, email, PASSWORD);
+      const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
+      await nav.waitFor();
+      const links = await nav
+        .getByRole('link')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href') as string));
+      for (const language of ['SV', 'EN']) {
+        await page.getByText(language, { exact: true }).first().click();
+        for (const href of links) {
+          await page.goto(href);
+          await page.getByRole('heading', { level: 2 }).first().waitFor();
+          await page.waitForLoadState('networkidle');
+          const text = await page.locator('body').innerText();
+          expect(text, `${email} ${language} ${href}`).not.toMatch(rawKey);
+        }
+      }
+      expect(errors, email).toEqual([]);
+    }
+  }, 180_000);
 
   it('shows the duty board live in English', async () => {
     const planner = { email: 'frida@ballou.example', password: PASSWORD };
