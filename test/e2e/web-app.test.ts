@@ -200,8 +200,10 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     const form = page.getByRole('form', { name: 'Lägg till ersättare' });
     await form.getByLabel('Tekniker').click();
     await page.getByRole('option', { name: 'Cecilia Carlsson' }).click();
-    await form.getByLabel('Från').fill(`${today}T19:00`);
-    await form.getByLabel('Till').fill(`${today}T23:00`);
+    // A tap on the gap fills the form with its interval.
+    await page.getByRole('button', { name: /^Lucka 19:00–23:00/ }).click();
+    await expect(form.getByLabel('Från').inputValue()).resolves.toBe(`${today}T19:00`);
+    await expect(form.getByLabel('Till').inputValue()).resolves.toBe(`${today}T23:00`);
     await form.getByLabel('Anledning').fill('Bo är ledig');
     await form.getByRole('button', { name: 'Lägg till' }).click();
     await page.getByTestId('gap-summary').filter({ hasText: 'Inga luckor' }).waitFor();

@@ -15,7 +15,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { post } from '../api/client';
 import type { Engineer, Gap, Shift } from '../api/types';
@@ -77,6 +77,8 @@ export default function PlannerPage() {
   const gaps = useApi<Gap[]>(`/oncall/gaps?${range}`);
   const engineers = useApi<Engineer[]>('/engineers');
   const canPlan = PLANNERS.includes(me.role);
+  // A tap on a gap fills the override form with it.
+  const [prefill, setPrefill] = useState<{ gap: Gap; at: number } | null>(null);
 
   const move = (direction: number) => {
     const [y, m, d] = anchor;
@@ -190,11 +192,15 @@ export default function PlannerPage() {
                 {dayGaps.map((g) => (
                   <Badge
                     key={g.start}
+                    component="button"
+                    type="button"
                     color="red"
                     size="xs"
                     variant="filled"
-                    style={{ textTransform: 'none' }}
-                    title={g.reason}
+                    style={{ textTransform: 'none', cursor: canPlan ? 'pointer' : undefined, border: 0 }}
+                    title={canPlan ? t('planner.fillGap', { reason: g.reason }) : g.reason}
+                    disabled={!canPlan}
+                    onClick={() => setPrefill({ gap: g, at: Date.now() })}
                   >
                     {t('planner.gap')}{' '}
                     {formatTime(
@@ -226,13 +232,21 @@ export default function PlannerPage() {
           ))}
         </Card>
       )}
-      {canPlan && <OverrideForm engineers={engineers.data ?? []} onSaved={reload} />}
+      {canPlan && <OverrideForm engineers={engineers.data ?? []} onSaved={reload} prefill={prefill} />}
       <CalendarLinks engineers={engineers.data ?? []} />
     </Stack>
   );
 }
 
-function OverrideForm({ engineers, onSaved }: { engineers: Engineer[]; onSaved: () => Promise<void> }) {
+function OverrideForm({
+  engineers,
+  onSaved,
+  prefill,
+}: {
+  engineers: Engineer[];
+  onSaved: () => Promise<void>;
+  prefill: { gap: Gap; at: number } | null;
+}) {
   const { t } = useTranslation();
   const [role, setRole] = useState<string | null>('secondary');
   const [engineerId, setEngineerId] = useState<string | null>(null);
@@ -241,6 +255,17 @@ function OverrideForm({ engineers, onSaved }: { engineers: Engineer[]; onSaved: 
   const [reason, setReason] = useState('');
   const [saved, setSaved] = useState(false);
   const step = useSubmit();
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (!prefill) return;
+    setStart(toLocalInput(Date.parse(prefill.gap.start)));
+    setEnd(toLocalInput(Date.parse(prefill.gap.end)));
+    if (prefill.gap.kind === 'no-primary') setRole('primary');
+    else if (prefill.gap.kind === 'no-secondary') setRole('secondary');
+    setSaved(false);
+    formRef.current?.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    formRef.current?.querySelector<HTMLInputElement>('input[aria-haspopup], input')?.focus();
+  }, [prefill]);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
@@ -252,7 +277,14 @@ function OverrideForm({ engineers, onSaved }: { engineers: Engineer[]; onSaved: 
     if (ok) setSaved(true);
   };
   return (
-    <Card withBorder padding="sm" component="form" onSubmit={submit} aria-label={t('override.title')}>
+    <Card
+      withBorder
+      padding="sm"
+      component="form"
+      ref={formRef}
+      onSubmit={submit}
+      aria-label={t('override.title')}
+    >
       <Stack gap="xs">
         <Title order={3} size="h5">
           {t('override.title')}
