@@ -124,6 +124,8 @@ for (const dialect of DIALECTS) {
 
       const status = await as(b, 'GET', '/api/v1/auth/totp');
       expect(status.json()).toMatchObject({ enabled: true, pending: false, recoveryCodesLeft: 10 });
+      // In Stockholm time with its offset, like every time in the API (12:00 CET on 1 December).
+      expect(status.json().enabledAt).toMatch(/^2026-12-01T12:0\d:\d\d(\.\d{3})?\+01:00$/);
       expect(status.body).not.toContain(secret);
       const row = await t.ctx.db
         .selectFrom('users')

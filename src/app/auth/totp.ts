@@ -16,6 +16,7 @@ import { findUser, recordLoginFailure } from '../../db/repositories/auth.reposit
 import { revokeUserSessions } from '../../db/repositories/account-security.repository.js';
 import { toDbInstant } from '../../db/instant.js';
 import type { UserRow } from '../../db/tables/auth.table.js';
+import { formatInstant } from '../../domain/calendar/instant.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Principal, Role } from '../../domain/shared/roles.js';
 import { requireRole } from '../access.js';
@@ -165,7 +166,7 @@ export async function totpStatus(ctx: AppContext, principal: Principal): Promise
   const user = await loginUser(ctx, principal);
   return {
     enabled: Boolean(user.totp_secret),
-    enabledAt: user.totp_enabled_at,
+    enabledAt: user.totp_enabled_at ? formatInstant(Date.parse(user.totp_enabled_at)) : null,
     pending: Boolean(user.totp_pending_secret),
     required: ctx.config.totpRequiredForStaff,
     recoveryCodesLeft: user.totp_secret ? await countUnusedRecoveryCodes(ctx.db, user.id) : 0,
