@@ -9,13 +9,11 @@ import type { JobHandler } from '../jobs/job-worker.js';
 import { enqueueMessage } from '../messaging/enqueue-message.js';
 import { enqueuePagePush } from '../push/page-push.js';
 import { loadEngineers, loadRoster, toEngineerInfo } from '../roster/roster-data.js';
-import { swedishTime } from '../roster/roster-jobs.js';
 import { createAckLink } from './action-links.js';
+import { pageHeadline } from './page-wording.js';
 import { appendIncidentEvent, loadIncident, SYSTEM_ACTOR, type LoadedIncident } from './incident-state.js';
 
 export const ESCALATE_JOB = 'incident.escalate';
-
-const TIER_LABEL = { hog: 'Hög', incident: 'Incident', none: 'Utan avtal' } as const;
 
 export function escalationTimings(ctx: AppContext): EscalationTimings {
   return {
@@ -51,17 +49,15 @@ export async function scheduleEscalation(
 async function pageText(db: DbOrTrx, loaded: LoadedIncident): Promise<string> {
   const customer = loaded.row.customer_id ? await findCustomer(db, loaded.row.customer_id) : undefined;
   const server = loaded.row.server_id ? await findServer(db, loaded.row.server_id) : undefined;
-  const who =
-    customer?.name ??
-    (loaded.row.caller_number ? `okänd uppringare ${loaded.row.caller_number}` : 'okänd kund');
-  const parts = [
-    `[Ballou] ${loaded.row.ref} ${who} (${TIER_LABEL[loaded.facts.tier]})`,
-    server ? ` ${server.hostname}` : '',
-    `: ${loaded.row.summary.slice(0, 200)}.`,
-    ` Ring upp senast ${swedishTime(loaded.status.responseDueMs)}.`,
-    ` Svara "OK ${loaded.row.ref}" eller kvittera:`,
-  ];
-  return parts.join('');
+  const headline = pageHeadline({
+    customerName: customer?.name ?? null,
+    callerNumber: loaded.row.caller_number,
+    tier: loaded.facts.tier,
+    hostname: server?.hostname ?? null,
+    summary: loaded.row.summary,
+    responseDueMs: loaded.status.responseDueMs,
+  });
+  return `[Ballou] ${loaded.row.ref} ${headline} Svara "OK ${loaded.row.ref}" eller kvittera:`;
 }
 
 /**

@@ -2,15 +2,12 @@ import type { DbOrTrx } from '../../db/database.js';
 import { toDbInstant } from '../../db/instant.js';
 import { findCustomer, findServer } from '../../db/repositories/customer.repository.js';
 import { listLivePushSubscriptions } from '../../db/repositories/push-subscription.repository.js';
-import type { Tier } from '../../domain/shared/tier.js';
 import { pushTopic } from '../../integrations/push/web-push.js';
 import type { AppContext } from '../app-context.js';
 import type { LoadedIncident } from '../incidents/incident-state.js';
 import { enqueueMessage } from '../messaging/enqueue-message.js';
-import { swedishTime } from '../roster/roster-jobs.js';
+import { pageHeadline, type PageFacts } from '../incidents/page-wording.js';
 import { pushRecipientText, type PushDelivery } from './deliver-push.js';
-
-const TIER_LABEL: Record<Tier, string> = { hog: 'Hög', incident: 'Incident', none: 'Utan avtal' };
 
 /** What the service worker (web/public/sw.js) gets for a page: it shows it and acknowledges from it. */
 export interface PagePushPayload {
@@ -29,30 +26,17 @@ export interface PagePushPayload {
   requireInteraction: true;
 }
 
-export interface PagePushFacts {
+export interface PagePushFacts extends PageFacts {
   incidentId: string;
   ref: string;
   step: number;
-  customerName: string | null;
-  callerNumber: string | null;
-  tier: Tier;
-  hostname: string | null;
-  summary: string;
-  responseDueMs: number;
   url: string;
   ackUrl: string;
 }
 
 /** The payload of a page by push (pure: everything it says is passed in). */
 export function buildPagePushPayload(facts: PagePushFacts): PagePushPayload {
-  const who =
-    facts.customerName ?? (facts.callerNumber ? `okänd uppringare ${facts.callerNumber}` : 'okänd kund');
-  const body = [
-    `${who} (${TIER_LABEL[facts.tier]})`,
-    facts.hostname ? ` ${facts.hostname}` : '',
-    `: ${facts.summary.slice(0, 200)}.`,
-    ` Ring upp senast ${swedishTime(facts.responseDueMs)}.`,
-  ].join('');
+  const body = pageHeadline(facts);
   return {
     title: facts.step === 0 ? `${facts.ref}: nytt ärende` : `${facts.ref}: ej kvitterat, påminnelse`,
     body,
