@@ -166,6 +166,11 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     await page.getByRole('button', { name: 'Spara arbete' }).click();
     await page.getByRole('status').filter({ hasText: 'Arbetet är sparat.' }).waitFor();
     await page.getByText('Arbete registrerat').waitFor();
+    // Tier hog: no start fee, the first work priced by the hour.
+    await page
+      .getByTestId('incident-price')
+      .filter({ hasText: /Pris hittills: .*kr exkl\. moms/ })
+      .waitFor();
     await shot('engineer-incident');
 
     // One tap on a pre-authorized action. This server has no SSH details, so the server refuses the run

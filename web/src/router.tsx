@@ -3,12 +3,13 @@ import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'reac
 import type { Role } from './api/types';
 import { homeOf, PLANNERS, RESPONDERS, STAFF, useSession } from './auth/session';
 import { Loading } from './components/loading';
-import { AppLayout } from './layout/app-layout';
 import { LoginPage } from './pages/login-page';
 import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset-pages';
 import { NotFoundPage } from './pages/not-found-page';
 
-// Every screen is its own chunk: the login screen loads without the board, planner or charts.
+// Every screen is its own chunk, and so is the frame around them: the login screen (the first screen
+// of most visits) loads without the navigation, the board, the planner or the charts.
+const AppLayout = lazy(() => import('./layout/app-layout').then((m) => ({ default: m.AppLayout })));
 const MyPagesPage = lazy(() => import('./pages/my-pages-page'));
 const IncidentPage = lazy(() => import('./pages/incident-page'));
 const BoardPage = lazy(() => import('./pages/board-page'));
@@ -58,7 +59,9 @@ const router = createBrowserRouter([
   {
     element: (
       <RequireLogin>
-        <AppLayout />
+        <Suspense fallback={<Loading />}>
+          <AppLayout />
+        </Suspense>
       </RequireLogin>
     ),
     children: [

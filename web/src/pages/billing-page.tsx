@@ -87,7 +87,13 @@ export default function BillingPage() {
   return (
     <Stack maw={1100}>
       <Title order={2}>{billing ? t('billing.title') : t('billing.customerTitle')}</Title>
-      <Card withBorder padding="sm" component="form" onSubmit={runMonth} aria-label={t('billing.runTitle')}>
+      <Card
+        withBorder
+        padding="sm"
+        component="form"
+        onSubmit={runMonth}
+        aria-label={billing ? t('billing.runTitle') : t('billing.month')}
+      >
         <Group align="flex-end">
           <TextInput
             type="month"

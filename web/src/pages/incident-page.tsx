@@ -25,7 +25,7 @@ import { Countdown } from '../components/countdown';
 import { ErrorAlert } from '../components/error-alert';
 import { StateBadge, TierBadge } from '../components/incident-badges';
 import { Loading } from '../components/loading';
-import { formatDateTime, toLocalInput } from '../lib/time';
+import { formatDateTime, formatMoney, toLocalInput } from '../lib/time';
 import { useApi } from '../lib/use-api';
 import { useSubmit } from '../lib/use-form-errors';
 import { useIncidentStream } from '../lib/use-incident-stream';
@@ -74,6 +74,7 @@ export default function IncidentPage() {
           <Text size="sm">
             <b>{t('incident.callout')}:</b> {inc.callout ? t('common.yes') : t('common.no')}
           </Text>
+          <PriceLine incidentId={inc.id} version={inc.work.length} />
         </Stack>
       </Card>
       <Group gap="xs">
@@ -425,5 +426,23 @@ function CustomerConsent({ incident: inc, onChange }: { incident: Incident; onCh
         </SimpleGrid>
       </Stack>
     </Card>
+  );
+}
+
+/** The incident's price so far by the tariff (excluding VAT); fetched again when work is logged. */
+function PriceLine({ incidentId, version }: { incidentId: string; version: number }) {
+  const { t, i18n } = useTranslation();
+  const price = useApi<{ totalOre: number; startFeeOre: number }>(
+    `/incidents/${incidentId}/price?v=${version}`,
+  );
+  if (!price.data) return null;
+  return (
+    <Text size="sm" data-testid="incident-price">
+      <b>{t('incident.price')}:</b>{' '}
+      {t('incident.priceText', {
+        total: formatMoney(price.data.totalOre, i18n.language),
+        startFee: formatMoney(price.data.startFeeOre, i18n.language),
+      })}
+    </Text>
   );
 }
