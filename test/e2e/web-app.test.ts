@@ -180,6 +180,13 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     await panel.getByRole('alert').filter({ hasText: /SSH/ }).waitFor();
     await shot('engineer-action-run');
 
+    // The duty board on the phone: cards in priority order rather than a wide table.
+    await page.getByRole('button', { name: 'Öppna menyn' }).click();
+    await page.getByRole('link', { name: 'Jourtavla' }).click();
+    await page.getByRole('heading', { name: 'Jourtavla' }).waitFor();
+    await page.getByTestId('incident-card').filter({ hasText: 'Webbshoppen svarar inte' }).waitFor();
+    await shot('engineer-board-phone');
+
     const after = await server.api<Incident>('GET', `/incidents/${reported.id}`);
     expect(after.acknowledgedAt).not.toBeNull();
     expect(after.work).toEqual([
@@ -353,6 +360,10 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     await form.getByLabel(/^Organisationsnummer/).fill('556900-7775');
     await form.getByRole('button', { name: 'Skapa kund' }).click();
     await page.getByRole('heading', { name: 'Hallonbergs Café AB' }).waitFor();
+    const details = page.getByRole('form', { name: 'Uppgifter' });
+    await details.getByLabel(/^Fakturaadress/).fill('faktura@hallonberg.se');
+    await details.getByRole('button', { name: 'Spara' }).click();
+    await details.getByRole('status').waitFor();
     await page.getByLabel(/^Värdnamn/).fill('kassa.hallonberg.se');
     await page.getByRole('button', { name: 'Lägg till server' }).click();
     await page.getByRole('cell', { name: 'kassa.hallonberg.se' }).waitFor();
@@ -362,10 +373,16 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     await page.getByRole('cell', { name: 'Hög servicenivå' }).waitFor();
     await shot('customer-admin');
     const customers = await server.api<{
-      items: Array<{ name: string; orgNumber: string; tiers: Array<{ tier: string; validFrom: string }> }>;
+      items: Array<{
+        name: string;
+        orgNumber: string;
+        invoiceEmail: string | null;
+        tiers: Array<{ tier: string; validFrom: string }>;
+      }>;
     }>('GET', '/customers');
     const created = customers.items.find((c) => c.name === 'Hallonbergs Café AB');
     expect(created?.orgNumber).toBe('556900-7775');
+    expect(created).toMatchObject({ invoiceEmail: 'faktura@hallonberg.se' });
     expect(created?.tiers).toContainEqual(expect.objectContaining({ tier: 'hog', validFrom: tomorrow }));
     expect(errors).toEqual([]);
   });

@@ -1,10 +1,12 @@
 import { Badge, Chip, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Incident, IncidentState, Tier } from '../api/types';
 import { Countdown, urgencyOf, URGENCY_COLOR } from '../components/countdown';
 import { ErrorAlert } from '../components/error-alert';
+import { IncidentCard } from '../components/incident-card';
 import { StateBadge, TierBadge } from '../components/incident-badges';
 import { Loading } from '../components/loading';
 import { OnCallNowCard } from '../components/on-call-now';
@@ -32,6 +34,8 @@ export default function BoardPage() {
   const [tiers, setTiers] = useState<string[]>(TIERS);
   const [states, setStates] = useState<string[]>(OPEN_STATES);
   const [search, setSearch] = useState('');
+  // On a phone the board is a list of cards, in the same order, rather than a wide table.
+  const phone = useMediaQuery('(max-width: 48em)');
 
   const rows = (board.data ?? []).filter(
     (i) =>
@@ -83,6 +87,12 @@ export default function BoardPage() {
         <Loading />
       ) : rows.length === 0 ? (
         <Text c="dimmed">{t('board.empty')}</Text>
+      ) : phone ? (
+        <Stack gap="xs">
+          {rows.map((i) => (
+            <IncidentCard key={i.id} incident={i} now={now} />
+          ))}
+        </Stack>
       ) : (
         <Table.ScrollContainer minWidth={720}>
           <Table highlightOnHover verticalSpacing="xs">

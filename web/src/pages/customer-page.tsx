@@ -14,7 +14,7 @@ import {
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { post } from '../api/client';
+import { patch, post } from '../api/client';
 import type { Customer, Server } from '../api/types';
 import { AuthorizationsEditor } from '../components/authorizations-editor';
 import { ErrorAlert } from '../components/error-alert';
@@ -41,16 +41,7 @@ export default function CustomerPage() {
         <Title order={2}>{c.name}</Title>
         {c.tier && <TierBadge tier={c.tier} />}
       </Group>
-      <Card withBorder padding="sm">
-        <Text size="sm">
-          <b>{t('customers.orgNumber')}:</b> {c.orgNumber} · <b>{t('customers.vatNumber')}:</b>{' '}
-          {c.vatNumber ?? '–'}
-        </Text>
-        <Text size="sm">
-          <b>{t('customers.agreement')}:</b> {c.agreementStart} – {c.agreementEnd ?? ''} ·{' '}
-          <b>{t('customers.invoiceEmail')}:</b> {c.invoiceEmail ?? '–'}
-        </Text>
-      </Card>
+      <DetailsForm customer={c} onSaved={customer.reload} />
       <Card withBorder padding="sm">
         <Title order={3} size="h5">
           {t('customers.tierHistory')}
@@ -181,5 +172,92 @@ function ServerForm({ customerId, onSaved }: { customerId: string; onSaved: () =
         </Text>
       )}
     </form>
+  );
+}
+
+/** The customer's details as invoiced; the agreement tier changes through the history above instead. */
+function DetailsForm({ customer, onSaved }: { customer: Customer; onSaved: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState(customer.name);
+  const [orgNumber, setOrgNumber] = useState(customer.orgNumber);
+  const [vatNumber, setVatNumber] = useState(customer.vatNumber ?? '');
+  const [invoiceEmail, setInvoiceEmail] = useState(customer.invoiceEmail ?? '');
+  const [agreementEnd, setAgreementEnd] = useState(customer.agreementEnd ?? '');
+  const [saved, setSaved] = useState(false);
+  const step = useSubmit();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(false);
+    const ok = await step.run(async () => {
+      await patch(`/customers/${customer.id}`, {
+        name,
+        orgNumber,
+        vatNumber: vatNumber || null,
+        invoiceEmail: invoiceEmail || null,
+        agreementEnd: agreementEnd || null,
+      });
+      await onSaved();
+      return true;
+    });
+    if (ok) setSaved(true);
+  };
+  return (
+    <Card withBorder padding="sm" component="form" onSubmit={submit} aria-label={t('customers.details')}>
+      <Stack gap="xs">
+        <Title order={3} size="h5">
+          {t('customers.details')}
+        </Title>
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <TextInput
+            label={t('customers.name')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={step.fieldErrors.name}
+            required
+          />
+          <TextInput
+            label={t('customers.orgNumber')}
+            value={orgNumber}
+            onChange={(e) => setOrgNumber(e.currentTarget.value)}
+            error={step.fieldErrors.orgNumber}
+            required
+          />
+          <TextInput
+            label={t('customers.vatNumber')}
+            value={vatNumber}
+            onChange={(e) => setVatNumber(e.currentTarget.value)}
+            error={step.fieldErrors.vatNumber}
+          />
+          <TextInput
+            type="email"
+            label={t('customers.invoiceEmail')}
+            value={invoiceEmail}
+            onChange={(e) => setInvoiceEmail(e.currentTarget.value)}
+            error={step.fieldErrors.invoiceEmail}
+          />
+          <TextInput label={t('customers.agreementStart')} value={customer.agreementStart} readOnly />
+          <TextInput
+            type="date"
+            label={t('customers.agreementEnd')}
+            value={agreementEnd}
+            onChange={(e) => setAgreementEnd(e.currentTarget.value)}
+            error={step.fieldErrors.agreementEnd}
+          />
+        </SimpleGrid>
+        {step.formError && (
+          <Text c="red" size="sm" role="alert">
+            {step.formError}
+          </Text>
+        )}
+        {saved && (
+          <Text c="green" size="sm" role="status">
+            {t('customers.saved')}
+          </Text>
+        )}
+        <Button type="submit" variant="default" w="fit-content" loading={step.busy}>
+          {t('customers.save')}
+        </Button>
+      </Stack>
+    </Card>
   );
 }
