@@ -228,6 +228,38 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     expect(errors).toEqual([]);
   });
 
+  it('a planner without an engineer of her own logs work for an engineer, and a missing choice is named', async () => {
+    const incident = await server.api<Incident>('POST', '/incidents', {
+      customerId: nordhamn.id,
+      summary: 'Databasen är långsam',
+      channel: 'phone',
+    });
+    const { page, errors, shot } = await newPage(DESKTOP);
+    await logIn(page, 'frida@ballou.example', PASSWORD);
+    await page.getByRole('heading', { name: 'Jourtavla' }).waitFor();
+    await page.goto(`/incidents/${incident.id}`);
+    const form = page.getByRole('form', { name: 'Registrera arbete' });
+    await form.getByLabel('Vad gjordes').fill('Indexerade om tabellen');
+    await form.getByRole('button', { name: 'Spara arbete' }).click();
+    // The browser's required check stops it first; the field is named.
+    await expect(
+      form
+        .getByLabel(/^Tekniker/)
+        .evaluate((el) => (el as unknown as { validity: { valid: boolean } }).validity.valid),
+    ).resolves.toBe(false);
+    await form.getByLabel(/^Tekniker/).click();
+    await page.getByRole('option', { name: 'Bo Berglund' }).click();
+    await form.getByRole('button', { name: 'Spara arbete' }).click();
+    await form.getByRole('status').filter({ hasText: 'Arbetet är sparat.' }).waitFor();
+    await shot('planner-logs-work');
+    const after = await server.api<Incident>('GET', `/incidents/${incident.id}`);
+    expect(after.work).toEqual([
+      expect.objectContaining({ engineerId: eng.bo, note: 'Indexerade om tabellen' }),
+    ]);
+    await server.api('POST', `/incidents/${incident.id}/resolve`, {});
+    expect(errors).toEqual([]);
+  });
+
   it('a customer reports an incident in the portal and gives consent', async () => {
     const maria = { email: 'maria@ekbacken.example', password: PASSWORD };
     const { page, errors, shot } = await newPage(PHONE);

@@ -5,6 +5,7 @@ import {
   Card,
   Checkbox,
   Group,
+  Select,
   SimpleGrid,
   Stack,
   Text,
@@ -18,7 +19,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { post } from '../api/client';
-import type { Contact, Customer, Incident } from '../api/types';
+import type { Contact, Customer, Engineer, Incident } from '../api/types';
 import { RESPONDERS, useMe } from '../auth/session';
 import { ActionsPanel } from '../components/actions-panel';
 import { Countdown } from '../components/countdown';
@@ -308,6 +309,9 @@ function WorkForm({ incident: inc, onChange }: { incident: Incident; onChange: (
   const [within, setWithin] = useState(inc.triage?.withinResponsibility ?? true);
   const [note, setNote] = useState('');
   const [saved, setSaved] = useState(false);
+  // A planner or administrator without an engineer of their own logs work for an engineer.
+  const [engineerId, setEngineerId] = useState<string | null>(me.engineerId);
+  const engineers = useApi<Engineer[]>(me.engineerId ? null : '/engineers');
   const step = useSubmit();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -316,7 +320,7 @@ function WorkForm({ incident: inc, onChange }: { incident: Incident; onChange: (
       await post(`/incidents/${inc.id}/work`, {
         start,
         end,
-        engineerId: me.engineerId ?? '',
+        engineerId: engineerId ?? '',
         withinResponsibility: within,
         note: note || null,
       });
@@ -333,9 +337,15 @@ function WorkForm({ incident: inc, onChange }: { incident: Incident; onChange: (
       <Stack gap="xs">
         <Text fw={600}>{t('work.title')}</Text>
         {!me.engineerId && (
-          <Text size="sm" c="dimmed">
-            {t('work.noEngineer')}
-          </Text>
+          <Select
+            label={t('work.engineer')}
+            value={engineerId}
+            onChange={setEngineerId}
+            data={(engineers.data ?? []).filter((e) => e.active).map((e) => ({ value: e.id, label: e.name }))}
+            error={step.fieldErrors.engineerId}
+            searchable
+            required
+          />
         )}
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
           <TextInput
@@ -378,7 +388,7 @@ function WorkForm({ incident: inc, onChange }: { incident: Incident; onChange: (
             {t('work.saved')}
           </Text>
         )}
-        <Button type="submit" loading={step.busy} disabled={!me.engineerId}>
+        <Button type="submit" loading={step.busy}>
           {t('work.submit')}
         </Button>
       </Stack>
