@@ -212,6 +212,30 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     const form = page.getByRole('form', { name: 'Lägg till ersättare' });
     await form.getByLabel('Tekniker').click();
     await page.getByRole('option', { name: 'Cecilia Carlsson' }).click();
+    // Dragging across three days fills the form with them, midnight to midnight.
+    const cells = page.getByTestId('planner-day');
+    const first = (await cells.nth(0).boundingBox()) as {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    };
+    const third = (await cells.nth(2).boundingBox()) as {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    };
+    await page.mouse.move(first.x + 10, first.y + first.height - 5);
+    await page.mouse.down();
+    await page.mouse.move(third.x + 10, third.y + third.height - 5, { steps: 5 });
+    await page.mouse.up();
+    const dragged = [await form.getByLabel('Från').inputValue(), await form.getByLabel('Till').inputValue()];
+    expect(dragged[0]).toMatch(/T00:00$/);
+    expect(dragged[1]).toMatch(/T00:00$/);
+    expect(
+      Date.parse(`${dragged[1]?.slice(0, 10)}T12:00Z`) - Date.parse(`${dragged[0]?.slice(0, 10)}T12:00Z`),
+    ).toBe(3 * 86_400_000);
     // A tap on the gap fills the form with its interval.
     await page.getByRole('button', { name: /^Lucka 19:00–23:00/ }).click();
     await expect(form.getByLabel('Från').inputValue()).resolves.toBe(`${today}T19:00`);

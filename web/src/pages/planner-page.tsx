@@ -35,6 +35,14 @@ import { useSubmit } from '../lib/use-form-errors';
 
 type View = 'week' | 'month';
 
+/** What the override form is filled with: a tapped gap or days dragged across. */
+interface Prefill {
+  start: number;
+  end: number;
+  role?: 'primary' | 'secondary' | undefined;
+  at: number;
+}
+
 interface Day {
   start: number;
   end: number;
@@ -78,7 +86,18 @@ export default function PlannerPage() {
   const engineers = useApi<Engineer[]>('/engineers');
   const canPlan = PLANNERS.includes(me.role);
   // A tap on a gap fills the override form with it.
-  const [prefill, setPrefill] = useState<{ gap: Gap; at: number } | null>(null);
+  const [prefill, setPrefill] = useState<Prefill | null>(null);
+  // Dragging across days (mouse or touch) selects them for an override: from the first day's midnight to
+  // the midnight after the last.
+  const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
+  const dragRange = drag ? [Math.min(drag.from, drag.to), Math.max(drag.from, drag.to)] : null;
+  const endDrag = () => {
+    if (!drag || !dragRange) return;
+    const first = days[dragRange[0] as number];
+    const last = days[dragRange[1] as number];
+    setDrag(null);
+    if (first && last && canPlan) setPrefill({ start: first.start, end: last.end, at: Date.now() });
+  };
 
   const move = (direction: number) => {
     const [y, m, d] = anchor;
@@ -147,6 +166,11 @@ export default function PlannerPage() {
         />
       </Group>
       <ErrorAlert error={shifts.error ?? gaps.error} />
+      {canPlan && (
+        <Text size="xs" c="dimmed">
+          {t('planner.dragHelp')}
+        </Text>
+      )}
       {gaps.data && (
         <Alert color={gaps.data.length ? 'red' : 'green'} data-testid="gap-summary">
           {gaps.data.length ? t('planner.gaps', { count: gaps.data.length }) : t('planner.noGaps')}
@@ -155,15 +179,40 @@ export default function PlannerPage() {
       {shifts.loading ? (
         <Loading />
       ) : (
-        <SimpleGrid cols={{ base: 1, sm: view === 'week' ? 7 : 7 }} spacing={4}>
-          {days.map((day) => {
+        <SimpleGrid
+          cols={{ base: 1, sm: 7 }}
+          spacing={4}
+          onPointerUp={endDrag}
+          onPointerLeave={() => setDrag(null)}
+          style={{ userSelect: drag ? 'none' : undefined, touchAction: canPlan ? 'pan-y' : undefined }}
+        >
+          {days.map((day, index) => {
+            const selected =
+              dragRange !== null && index >= (dragRange[0] as number) && index <= (dragRange[1] as number);
             const dayGaps = (gaps.data ?? []).filter((g) => overlaps(g, day));
             return (
               <Paper
                 key={day.start}
                 withBorder
                 p={6}
-                bg={dayGaps.length ? 'var(--mantine-color-red-0)' : undefined}
+                bg={
+                  selected
+                    ? 'var(--mantine-color-blue-1)'
+                    : dayGaps.length
+                      ? 'var(--mantine-color-red-0)'
+                      : undefined
+                }
+                onPointerDown={
+                  canPlan
+                    ? (e) => {
+                        // Touch captures the pointer to the first cell; release it so the others see it.
+                        if (e.currentTarget.hasPointerCapture(e.pointerId))
+                          e.currentTarget.releasePointerCapture(e.pointerId);
+                        setDrag({ from: index, to: index });
+                      }
+                    : undefined
+                }
+                onPointerEnter={() => drag && setDrag({ ...drag, to: index })}
                 data-testid="planner-day"
                 data-gap={dayGaps.length > 0}
               >
@@ -200,7 +249,20 @@ export default function PlannerPage() {
                     style={{ textTransform: 'none', cursor: canPlan ? 'pointer' : undefined, border: 0 }}
                     title={canPlan ? t('planner.fillGap', { reason: g.reason }) : g.reason}
                     disabled={!canPlan}
-                    onClick={() => setPrefill({ gap: g, at: Date.now() })}
+                    onClick={() =>
+                      setPrefill({
+                        start: Date.parse(g.start),
+                        end: Date.parse(g.end),
+                        role:
+                          g.kind === 'no-primary'
+                            ? 'primary'
+                            : g.kind === 'no-secondary'
+                              ? 'secondary'
+                              : undefined,
+                        at: Date.now(),
+                      })
+                    }
+                    onPointerDown={(e) => e.stopPropagation()}
                   >
                     {t('planner.gap')}{' '}
                     {formatTime(
@@ -245,7 +307,7 @@ function OverrideForm({
 }: {
   engineers: Engineer[];
   onSaved: () => Promise<void>;
-  prefill: { gap: Gap; at: number } | null;
+  prefill: Prefill | null;
 }) {
   const { t } = useTranslation();
   const [role, setRole] = useState<string | null>('secondary');
@@ -258,10 +320,9 @@ function OverrideForm({
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (!prefill) return;
-    setStart(toLocalInput(Date.parse(prefill.gap.start)));
-    setEnd(toLocalInput(Date.parse(prefill.gap.end)));
-    if (prefill.gap.kind === 'no-primary') setRole('primary');
-    else if (prefill.gap.kind === 'no-secondary') setRole('secondary');
+    setStart(toLocalInput(prefill.start));
+    setEnd(toLocalInput(prefill.end));
+    if (prefill.role) setRole(prefill.role);
     setSaved(false);
     formRef.current?.scrollIntoView({ behavior: 'smooth', block: 'center' });
     formRef.current?.querySelector<HTMLInputElement>('input[aria-haspopup], input')?.focus();
