@@ -15,14 +15,14 @@ import { resolveVapidKeys, type ResolvedVapidKeys } from './push/vapid-keys.js';
 import { systemClock } from './system-clock.js';
 import type { AppContext } from './app-context.js';
 import type { Messaging } from './messaging/messaging.js';
-import { loadDemoData } from './demo/load-demo-data.js';
+import { loadDemoData, type DemoLogins } from './demo/load-demo-data.js';
 import { ensureReferenceData } from './demo/reference-data.js';
 import { syncActionCatalogue } from './actions/action-catalogue.js';
 
 export interface Runtime {
   ctx: AppContext;
   database: DatabaseHandle;
-  demo?: { adminEmail: string; adminPassword: string };
+  demo?: DemoLogins;
 }
 
 /**

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
 import { bootstrap } from '../app/bootstrap.js';
+import { formatDemoLogins } from '../app/demo/load-demo-data.js';
 import { JobWorker } from '../app/jobs/job-worker.js';
 import type { Config } from '../config/config.js';
 import { createLogger } from '../config/logger.js';
@@ -28,11 +29,9 @@ export async function startServer(config: Config): Promise<void> {
   for (const note of telephonyStartupNotes(config)) logger.warn(note);
   if (runtime.demo) {
     // Shown once, as plain text on the terminal rather than as a structured log field, on the first start
-    // of a new demo database: there is no default password (ASVS 2.5.4).
-    logger.info({ email: runtime.demo.adminEmail }, 'demo administrator created');
-    process.stdout.write(
-      `\n  Demo administrator: ${runtime.demo.adminEmail}\n  Password (shown once): ${runtime.demo.adminPassword}\n\n`,
-    );
+    // of a new demo database: there is no default password (ASVS 2.5.4). The log names the e-mails only.
+    logger.info({ emails: runtime.demo.logins.map((l) => l.email) }, 'demo logins created');
+    process.stdout.write(formatDemoLogins(runtime.demo.logins));
   }
   const app = await buildApp({ ctx: runtime.ctx, webRoot: findWebRoot() });
   const worker = new JobWorker(runtime.ctx, {

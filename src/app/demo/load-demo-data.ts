@@ -1,9 +1,9 @@
 import { toDbInstant } from '../../db/instant.js';
-import type { Principal } from '../../domain/shared/roles.js';
+import type { Principal, Role } from '../../domain/shared/roles.js';
 import type { Tier } from '../../domain/shared/tier.js';
 import type { AppContext } from '../app-context.js';
 import { generateSecret } from '../auth/secrets.js';
-import { createUser } from '../auth/users.js';
+import { createUser, type CreateUserInput } from '../auth/users.js';
 import { addContact } from '../customers/contacts.js';
 import { createCustomer } from '../customers/create-customer.js';
 import { addServer } from '../customers/servers.js';
@@ -89,13 +89,29 @@ const ENGINEERS: Array<{ name: string; phone: string; email: string; manager?: b
 /** Weekly rotations handing over Monday 08:00 local; primary and secondary lists never share a person. */
 const ROTATION_START = '2026-01-05T07:00:00.000Z'; // Monday 2026-01-05 08:00 in Stockholm
 
+/** One login of the demo, shown once on the terminal (never logged). */
+export interface DemoLogin {
+  role: Role;
+  email: string;
+  password: string;
+}
+
+export interface DemoLogins {
+  adminEmail: string;
+  adminPassword: string;
+  /** Every role's login, the administrator first. */
+  logins: DemoLogin[];
+}
+
 /**
  * Fills a new database with a small believable company: customers of each tier with contacts and
- * servers, six engineers (one manager), and a primary/secondary weekly roster. Also creates the
- * administrator login with a random password, which is returned so the start-up log can show it once
- * (no shared default password, ASVS 2.5.4).
+ * servers, six engineers (one manager), and a primary/secondary weekly roster. Also creates one login per
+ * role (administrator, manager, an engineer on the primary rotation, billing, and a user of the first
+ * customer), each with its own random password, returned so the start-up message can show them once (no
+ * shared default password, ASVS 2.5.4). Addresses are on .example (RFC 2606), so nothing is ever mailed.
  */
-export async function loadDemoData(ctx: AppContext): Promise<{ adminEmail: string; adminPassword: string }> {
+export async function loadDemoData(ctx: AppContext): Promise<DemoLogins> {
+  const customerIds: string[] = [];
   for (const c of CUSTOMERS) {
     const customer = await createCustomer(ctx, SYSTEM, {
       name: c.name,
@@ -108,6 +124,7 @@ export async function loadDemoData(ctx: AppContext): Promise<{ adminEmail: strin
       appOnCall:
         c.tier === 'hog' ? { name: `${c.contact[0]} (app)`, phone: c.contact[1].replace(/\d$/, '9') } : null,
     });
+    customerIds.push(customer.id);
     await addContact(ctx, SYSTEM, customer.id, { name: c.contact[0], phone: c.contact[1] });
     for (const hostname of c.servers) await addServer(ctx, SYSTEM, customer.id, { hostname });
   }
@@ -140,13 +157,41 @@ export async function loadDemoData(ctx: AppContext): Promise<{ adminEmail: strin
         .execute();
     }
   });
-  const adminEmail = 'admin@ballou.example';
-  const adminPassword = generateSecret('demo').slice(0, 24);
-  await createUser(ctx, SYSTEM, {
-    email: adminEmail,
-    name: 'Administratör',
-    password: adminPassword,
-    role: 'admin',
-  });
-  return { adminEmail, adminPassword };
+  const accounts: Array<Omit<CreateUserInput, 'password'> & { role: Role }> = [
+    { role: 'admin', email: 'admin@ballou.example', name: 'Administratör' },
+    { role: 'manager', email: 'manager@ballou.example', name: 'Planerare (demo)' },
+    // Anna is on the primary rotation, so her phone screens show shifts and pages.
+    {
+      role: 'engineer',
+      email: 'engineer@ballou.example',
+      name: ENGINEERS[0]?.name ?? 'Tekniker',
+      engineerId: engineerIds[0] ?? null,
+    },
+    { role: 'billing', email: 'billing@ballou.example', name: 'Ekonomi (demo)' },
+    {
+      role: 'customer',
+      email: 'customer@nordhamn.example',
+      name: CUSTOMERS[0]?.contact[0] ?? 'Kund',
+      customerId: customerIds[0] ?? null,
+    },
+  ];
+  const logins: DemoLogin[] = [];
+  for (const account of accounts) {
+    const password = generateSecret('demo').slice(0, 24);
+    await createUser(ctx, SYSTEM, { ...account, password });
+    logins.push({ role: account.role, email: account.email, password });
+  }
+  const admin = logins[0] as DemoLogin;
+  return { adminEmail: admin.email, adminPassword: admin.password, logins };
+}
+
+/** The start-up message's table of demo logins: role, e-mail and password in aligned columns. */
+export function formatDemoLogins(logins: DemoLogin[]): string {
+  const rows = [['Role', 'E-mail', 'Password'], ...logins.map((l) => [l.role, l.email, l.password])];
+  const widths = [0, 1].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
+  const lines = rows.map(
+    ([role, email, password]) =>
+      `  ${(role as string).padEnd(widths[0] as number)}  ${(email as string).padEnd(widths[1] as number)}  ${password}`,
+  );
+  return `\n  Demo administrator and one login per role (passwords shown once):\n\n${lines.join('\n')}\n\n`;
 }
