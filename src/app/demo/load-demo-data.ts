@@ -97,8 +97,6 @@ export interface DemoLogin {
 }
 
 export interface DemoLogins {
-  adminEmail: string;
-  adminPassword: string;
   /** Every role's login, the administrator first. */
   logins: DemoLogin[];
 }
@@ -181,8 +179,7 @@ export async function loadDemoData(ctx: AppContext): Promise<DemoLogins> {
     await createUser(ctx, SYSTEM, { ...account, password });
     logins.push({ role: account.role, email: account.email, password });
   }
-  const admin = logins[0] as DemoLogin;
-  return { adminEmail: admin.email, adminPassword: admin.password, logins };
+  return { logins };
 }
 
 /** The start-up message's table of demo logins: role, e-mail and password in aligned columns. */
