@@ -197,16 +197,19 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL database', 
     // Every page of the batch still goes out; the jobs the dead node held are run by the survivor.
     const complete = () => callouts.every((c) => counts(c.ref).manager >= EXPECTED.manager);
     expect(await eventually((MANAGER_AFTER_S + LEASE_SECONDS + 30) * 1000, complete), logs()).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    const after = await checks.db
-      .selectFrom('jobs')
-      .select(['id', 'status', 'locked_by', 'updated_at'])
-      .where(
-        'id',
-        'in',
-        held.map((j) => j.id),
-      )
-      .execute();
+    // The survivor may still be finishing a taken-over send (the provider is slow): wait for it, bounded.
+    const heldJobs = () =>
+      checks.db
+        .selectFrom('jobs')
+        .select(['id', 'status', 'locked_by', 'updated_at'])
+        .where(
+          'id',
+          'in',
+          held.map((j) => j.id),
+        )
+        .execute();
+    await eventually(30_000, async () => (await heldJobs()).every((j) => j.status === 'done'));
+    const after = await heldJobs();
     for (const job of after) {
       const before = held.find((j) => j.id === job.id)!;
       expect(job.status, JSON.stringify(job)).toBe('done');
