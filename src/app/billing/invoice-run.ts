@@ -1,4 +1,4 @@
-import type { Trx } from '../../db/database.js';
+import type { DbOrTrx, Trx } from '../../db/database.js';
 import { toDbInstant } from '../../db/instant.js';
 import { appendAudit } from '../../db/repositories/audit.repository.js';
 import {
@@ -106,8 +106,7 @@ export async function runInvoiceMonth(
 ): Promise<InvoiceRunResult> {
   requireRole(principal, BILLING_ROLES);
   const nowMs = ctx.clock.now();
-  const month = endedInvoiceMonth(monthText, localDateOfInstant(nowMs));
-  const beforeInstant = toDbInstant(parseInstant(`${month.nextFirstDay}T00:00:00`, '/month'));
+  const { month, beforeInstant } = runMonth(ctx, monthText);
   const run = await ctx.db.transaction().execute(async (trx) => {
     const existing = await findInvoiceRun(trx, month.month);
     if (existing) return existing;
@@ -127,21 +126,14 @@ export async function runInvoiceMonth(
     });
     return created;
   });
-  const rules = await loadPricingRules(ctx.db);
-  const customerIds = await listBillableCustomerIds(ctx.db, {
-    firstDay: month.firstDay,
-    lastDay: month.lastDay,
-    beforeInstant,
-  });
-  const customers = await listCustomersByIds(ctx.db, customerIds);
+  const { rules, customers } = await billableCustomers(ctx, month, beforeInstant);
   let created = 0;
   for (const [i, customer] of customers.entries()) {
     const issuedNumber = await ctx.db.transaction().execute(async (trx) => {
       await lockNumberSeries(trx, INVOICE_SERIES);
-      if (await findCustomerInvoiceForMonth(trx, customer.id, month.month)) return null;
-      const assembled = await assembleFor(trx, rules, customer, month, beforeInstant);
-      if (!assembled.invoice.billable) return null;
-      return issueInvoice(trx, ctx, principal, { runId: run.id, customer, month, nowMs, ...assembled });
+      const planned = await plannedInvoice(trx, rules, customer, month, beforeInstant);
+      if (!planned) return null;
+      return issueInvoice(trx, ctx, principal, { runId: run.id, customer, month, nowMs, ...planned });
     });
     if (issuedNumber !== null) created += 1;
     onProgress({ done: i + 1, total: customers.length, customerName: customer.name, issuedNumber });
@@ -149,8 +141,74 @@ export async function runInvoiceMonth(
   return { runId: run.id, month: month.month, created, invoices: await loadRunInvoices(ctx.db, run.id) };
 }
 
+/** One invoice the run would issue now, not yet numbered (POST /invoice-runs/preview). */
+export interface PlannedInvoice {
+  customer: CustomerRow;
+  month: InvoiceMonth;
+  invoice: AssembledInvoice;
+  incidentIds: string[];
+}
+
+/** The month (validated as the run does) and the instant before which closed work is billed. */
+export function runMonth(
+  ctx: AppContext,
+  monthText: unknown,
+): { month: InvoiceMonth; beforeInstant: string } {
+  const month = endedInvoiceMonth(monthText, localDateOfInstant(ctx.clock.now()));
+  const beforeInstant = toDbInstant(parseInstant(`${month.nextFirstDay}T00:00:00`, '/month'));
+  return { month, beforeInstant };
+}
+
+/**
+ * What the run would issue now, written nowhere: the very same per-customer assembly the run uses
+ * (`plannedInvoice`), read without the number series' lock, so no number is taken and no row or audit
+ * entry is written. Customers already invoiced for the month, or with nothing to bill, are left out.
+ */
+export async function previewInvoiceMonth(
+  ctx: AppContext,
+  principal: Principal,
+  monthText: unknown,
+): Promise<{ month: string; invoices: PlannedInvoice[] }> {
+  requireRole(principal, BILLING_ROLES);
+  const { month, beforeInstant } = runMonth(ctx, monthText);
+  const { rules, customers } = await billableCustomers(ctx, month, beforeInstant);
+  const invoices: PlannedInvoice[] = [];
+  for (const customer of customers) {
+    const planned = await plannedInvoice(ctx.db, rules, customer, month, beforeInstant);
+    if (planned) invoices.push({ customer, month, ...planned });
+  }
+  return { month: month.month, invoices };
+}
+
+async function billableCustomers(
+  ctx: AppContext,
+  month: InvoiceMonth,
+  beforeInstant: string,
+): Promise<{ rules: PricingRules; customers: CustomerRow[] }> {
+  const rules = await loadPricingRules(ctx.db);
+  const customerIds = await listBillableCustomerIds(ctx.db, {
+    firstDay: month.firstDay,
+    lastDay: month.lastDay,
+    beforeInstant,
+  });
+  return { rules, customers: await listCustomersByIds(ctx.db, customerIds) };
+}
+
+/** The customer's invoice for the month as the run would issue it, or null (already invoiced, nothing to bill). */
+async function plannedInvoice(
+  trx: DbOrTrx,
+  rules: PricingRules,
+  customer: CustomerRow,
+  month: InvoiceMonth,
+  beforeInstant: string,
+): Promise<{ invoice: AssembledInvoice; incidentIds: string[] } | null> {
+  if (await findCustomerInvoiceForMonth(trx, customer.id, month.month)) return null;
+  const assembled = await assembleFor(trx, rules, customer, month, beforeInstant);
+  return assembled.invoice.billable ? assembled : null;
+}
+
 async function assembleFor(
-  trx: Trx,
+  trx: DbOrTrx,
   rules: PricingRules,
   customer: CustomerRow,
   month: InvoiceMonth,

@@ -7,6 +7,8 @@ const UNIT_SV: Record<Unit, string> = { month: 'mån', day: 'dagar', h: 'tim', s
 const MARGIN = 50;
 const WIDTH = 595.28 - 2 * MARGIN;
 const GREY = '#555555';
+/** Printed on a would-be invoice (POST /invoice-runs/preview): it has no number and is not an invoice. */
+export const PREVIEW_MARK = 'FÖRHANDSGRANSKNING – EJ FAKTURA';
 
 /** "1 750,00" (no currency: the table says SEK); standard PDF fonts know the no-break space. */
 function sek(ore: number): string {
@@ -22,12 +24,18 @@ function address(p: { street: string | null; postalCode: string | null; city: st
  * print åäö): space for the logo, seller and buyer with their numbers, the lines table, totals with
  * VAT and öresavrundning, and the payment details (bankgiro, OCR, due date). Swedish text.
  */
-export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
+export async function renderInvoicePdf(
+  doc: InvoiceDocument,
+  options: { preview?: boolean } = {},
+): Promise<Buffer> {
+  const preview = options.preview === true;
   const pdf = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
     info: {
-      Title: `${doc.kind === 'invoice' ? 'Faktura' : 'Kreditfaktura'} ${doc.number}`,
+      Title: preview
+        ? `${PREVIEW_MARK} ${doc.month}`
+        : `${doc.kind === 'invoice' ? 'Faktura' : 'Kreditfaktura'} ${doc.number}`,
       Author: doc.seller.name,
       Subject: `${doc.buyer.name} ${doc.month}`,
     },
@@ -53,7 +61,19 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   pdf
     .font('Helvetica-Bold')
     .fontSize(20)
-    .text(credit ? 'KREDITFAKTURA' : 'FAKTURA', 320, MARGIN, { width: 225, align: 'right' });
+    .text(preview ? 'UTKAST' : credit ? 'KREDITFAKTURA' : 'FAKTURA', 320, MARGIN, {
+      width: 225,
+      align: 'right',
+    });
+  // A draft shown before the run: marked at the top and across the payment box, never payable.
+  if (preview) {
+    pdf
+      .font('Helvetica-Bold')
+      .fontSize(11)
+      .fillColor('#b00000')
+      .text(PREVIEW_MARK, MARGIN, MARGIN - 30, { width: WIDTH, align: 'center' })
+      .fillColor('#000000');
+  }
   const facts: [string, string][] = [
     [credit ? 'Kreditfakturanummer' : 'Fakturanummer', doc.number],
     ['Fakturadatum', doc.issueDate],
@@ -160,19 +180,21 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   // Payment details, then the seller's legal details (mervärdesskattelagen 17 kap.) in the footer.
   const payY = 842 - MARGIN - 120;
   pdf.rect(MARGIN, payY, WIDTH, 56).lineWidth(0.8).strokeColor('#000000').stroke();
-  const pay: [string, string][] = credit
-    ? [
-        ['Kreditbelopp', `${sek(doc.totalOre)} kr`],
-        ['Avser faktura', doc.creditsInvoice?.number ?? ''],
-        ['Datum', doc.issueDate],
-        ['', ''],
-      ]
-    : [
-        ['Bankgiro', doc.seller.bankgiro],
-        ['OCR-nummer', doc.ocr],
-        ['Att betala', `${sek(doc.totalOre)} kr`],
-        ['Förfallodatum', doc.dueDate],
-      ];
+  const pay: [string, string][] = preview
+    ? []
+    : credit
+      ? [
+          ['Kreditbelopp', `${sek(doc.totalOre)} kr`],
+          ['Avser faktura', doc.creditsInvoice?.number ?? ''],
+          ['Datum', doc.issueDate],
+          ['', ''],
+        ]
+      : [
+          ['Bankgiro', doc.seller.bankgiro],
+          ['OCR-nummer', doc.ocr],
+          ['Att betala', `${sek(doc.totalOre)} kr`],
+          ['Förfallodatum', doc.dueDate],
+        ];
   pay.forEach(([label, value], i) => {
     const x = MARGIN + 10 + i * (WIDTH / 4);
     pdf
@@ -186,6 +208,13 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
       .fillColor('#000000')
       .text(value, x, payY + 24, { width: WIDTH / 4 - 15 });
   });
+  if (preview) {
+    pdf
+      .font('Helvetica-Bold')
+      .fontSize(13)
+      .fillColor('#b00000')
+      .text(PREVIEW_MARK, MARGIN, payY + 21, { width: WIDTH, align: 'center' });
+  }
   const footer = [
     [doc.seller.name, ...address(doc.seller)].join(', '),
     [

@@ -10,6 +10,7 @@ import {
   listInvoices,
   sieExport,
 } from '../../../app/billing/invoice-queries.js';
+import { previewInvoicePdf, previewInvoiceRun } from '../../../app/billing/invoice-preview.js';
 import { runInvoiceMonth } from '../../../app/billing/invoice-run.js';
 import {
   createOperationsTask,
@@ -25,7 +26,10 @@ import {
   Invoice,
   InvoiceLine,
   InvoiceListQuery,
+  InvoicePreview,
+  InvoicePreviewPdfQuery,
   InvoiceRun,
+  InvoiceRunPreview,
   InvoiceRunBody,
   MonthQuery,
   OperationsTask,
@@ -46,6 +50,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.addSchema(Seller);
   app.addSchema(InvoiceLine);
   app.addSchema(Invoice);
+  app.addSchema(InvoicePreview);
   app.addSchema(OperationsTask);
   app.addSchema(OperationsWork);
 
@@ -63,6 +68,44 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     },
     async (request, reply) =>
       reply.code(201).send(await runInvoiceMonth(ctx, principalOf(request), request.body.month)),
+  );
+
+  app.post(
+    '/invoice-runs/preview',
+    {
+      config: { access: BILLING },
+      schema: {
+        tags: ['billing'],
+        summary:
+          'The invoices a run of the month would issue now, without number; writes nothing (review before issuing)',
+        body: InvoiceRunBody,
+        response: { 200: InvoiceRunPreview, ...STANDARD_ERRORS },
+      },
+    },
+    async (request) => previewInvoiceRun(ctx, principalOf(request), request.body.month),
+  );
+
+  app.get(
+    '/invoice-runs/preview.pdf',
+    {
+      config: { access: BILLING },
+      schema: {
+        tags: ['billing'],
+        summary:
+          "One customer's would-be invoice as PDF, marked FÖRHANDSGRANSKNING – EJ FAKTURA, no number; writes nothing",
+        querystring: InvoicePreviewPdfQuery,
+        produces: ['application/pdf'],
+        response: FILE,
+      },
+    },
+    async (request, reply) => {
+      const { month, customerId } = request.query;
+      const pdf = await previewInvoicePdf(ctx, principalOf(request), month, customerId);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="forhandsgranskning-${month}.pdf"`)
+        .send(pdf);
+    },
   );
 
   app.get(

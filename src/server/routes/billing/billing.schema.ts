@@ -107,6 +107,30 @@ export const InvoiceRun = Type.Object({
   invoices: Type.Array(Type.Ref('Invoice')),
 });
 
+export const InvoicePreview = Type.Object(
+  {
+    ...Type.Omit(Invoice, ['id', 'number', 'status', 'ocr', 'runId', 'lines']).properties,
+    id: Type.Null(),
+    number: Type.Null({ description: 'no number: the run takes it when it issues the invoice' }),
+    status: Type.Literal('preview'),
+    ocr: Type.Null(),
+    runId: Type.Null(),
+    lines: Type.Array(Type.Object({ ...Type.Omit(InvoiceLine, ['id']).properties, id: Type.Null() })),
+  },
+  {
+    $id: 'InvoicePreview',
+    description:
+      'an invoice the run would issue now (dated today), not stored: no id, number or OCR reference',
+  },
+);
+
+export const InvoiceRunPreview = Type.Object({
+  month: Month,
+  invoices: Type.Array(Type.Ref('InvoicePreview')),
+});
+
+export const InvoicePreviewPdfQuery = Type.Object({ month: Month, customerId: Id });
+
 export const InvoiceListQuery = Type.Object({
   month: Type.Optional(Month),
   customerId: Type.Optional(Id),
