@@ -466,6 +466,21 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     await logIn(page, 'ekonomi@ballou.example', PASSWORD);
     await page.getByRole('heading', { name: 'Rapporter' }).waitFor();
     await page.getByRole('link', { name: 'Fakturering' }).click();
+    // Review first: the would-be invoice with its lines, total and a PDF preview, nothing issued yet.
+    await page.getByRole('button', { name: 'Förhandsgranska' }).click();
+    const previewed = page
+      .getByTestId('invoice-preview')
+      .getByTestId('preview-invoice')
+      .filter({ hasText: 'Nordhamn Handel AB' });
+    await previewed.waitFor();
+    expect(await previewed.getByRole('row').count()).toBeGreaterThan(1);
+    const previewPdf = await previewed
+      .getByRole('link', { name: 'PDF-förhandsgranskning' })
+      .getAttribute('href');
+    expect(previewPdf).toMatch(/^\/api\/v1\/invoice-runs\/preview\.pdf\?month=\d{4}-\d{2}&customerId=/);
+    const previewTotal = (await previewed.getByTestId('preview-total').innerText()).trim();
+    expect(previewTotal).toMatch(/\d/);
+    await shot('billing-preview');
     await page.getByRole('button', { name: 'Fakturera månaden' }).click();
     await page
       .getByRole('status')
@@ -473,6 +488,7 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
       .waitFor();
     const invoices = page.getByTestId('invoices');
     const row = invoices.getByRole('row').filter({ hasText: 'Nordhamn Handel AB' });
+    expect((await row.getByRole('cell').nth(4).innerText()).trim()).toBe(previewTotal);
     await row.getByRole('button', { name: 'Visa rader' }).click();
     await shot('billing-invoices');
     await page.getByLabel(/^Anledning till kreditering/).fill('Fel avtal fakturerat');

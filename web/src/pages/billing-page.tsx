@@ -48,6 +48,16 @@ interface Invoice {
   reason: string | null;
 }
 
+/** A would-be invoice (POST /invoice-runs/preview): no id or number until the run issues it. */
+interface PreviewInvoice {
+  customerId: string;
+  netOre: number;
+  vatOre: number;
+  totalOre: number;
+  buyer: { name: string };
+  lines: (Omit<InvoiceLine, 'id'> & { id: null })[];
+}
+
 function previousMonth(): string {
   const p = stockholmParts(Date.now());
   const total = p.year * 12 + (p.month - 1) - 1;
@@ -64,11 +74,14 @@ export default function BillingPage() {
   const run = useSubmit();
   const [runResult, setRunResult] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  const previewStep = useSubmit();
+  const [preview, setPreview] = useState<{ month: string; invoices: PreviewInvoice[] } | null>(null);
   const money = (ore: number) => formatMoney(ore, i18n.language);
 
   const runMonth = async (event: FormEvent) => {
     event.preventDefault();
     setRunResult(null);
+    setPreview(null);
     const result = await run.run(() =>
       post<{ created: number; invoices: Invoice[] }>('/invoice-runs', { month }),
     );
@@ -80,6 +93,13 @@ export default function BillingPage() {
       );
       await invoices.reload();
     }
+  };
+  const previewMonth = async () => {
+    setRunResult(null);
+    const result = await previewStep.run(() =>
+      post<{ month: string; invoices: PreviewInvoice[] }>('/invoice-runs/preview', { month }),
+    );
+    setPreview(result ?? null);
   };
   const items = invoices.data?.items ?? [];
   const total = items.reduce((sum, i) => sum + i.totalOre, 0);
@@ -100,8 +120,15 @@ export default function BillingPage() {
             label={t('billing.month')}
             value={month}
             onChange={(e) => setMonth(e.currentTarget.value)}
-            error={run.fieldErrors.month ?? invoices.error?.fieldErrors.month}
+            error={
+              run.fieldErrors.month ?? previewStep.fieldErrors.month ?? invoices.error?.fieldErrors.month
+            }
           />
+          {billing && (
+            <Button type="button" variant="light" loading={previewStep.busy} onClick={previewMonth}>
+              {t('billing.preview')}
+            </Button>
+          )}
           {billing && (
             <Button type="submit" loading={run.busy}>
               {t('billing.run')}
@@ -128,12 +155,18 @@ export default function BillingPage() {
             {run.formError}
           </Text>
         )}
+        {previewStep.formError && !previewStep.fieldErrors.month && (
+          <Text c="red" size="sm" role="alert">
+            {previewStep.formError}
+          </Text>
+        )}
         {runResult && (
           <Alert color="green" mt="xs" role="status">
             {runResult}
           </Alert>
         )}
       </Card>
+      {preview && preview.month === month && <RunPreview preview={preview} />}
       {invoices.error && Object.keys(invoices.error.fieldErrors).length === 0 && (
         <ErrorAlert error={invoices.error} />
       )}
@@ -291,5 +324,63 @@ function InvoiceDetail({
         </form>
       )}
     </Stack>
+  );
+}
+
+/** The invoices the run would issue now, with their lines and a PDF preview each; nothing is issued. */
+function RunPreview({ preview }: { preview: { month: string; invoices: PreviewInvoice[] } }) {
+  const { t, i18n } = useTranslation();
+  const money = (ore: number) => formatMoney(ore, i18n.language);
+  return (
+    <Card withBorder padding="sm" data-testid="invoice-preview">
+      <Title order={3} size="h4">
+        {t('billing.previewTitle')}
+      </Title>
+      {preview.invoices.length === 0 ? (
+        <Text c="dimmed">{t('billing.previewNone')}</Text>
+      ) : (
+        <Stack gap="md" mt="xs">
+          {preview.invoices.map((inv) => (
+            <Stack key={inv.customerId} gap={4} data-testid="preview-invoice">
+              <Group justify="space-between">
+                <Text fw={600}>{inv.buyer.name}</Text>
+                <Anchor
+                  href={`/api/v1/invoice-runs/preview.pdf?month=${encodeURIComponent(preview.month)}&customerId=${encodeURIComponent(inv.customerId)}`}
+                  target="_blank"
+                  rel="noopener"
+                >
+                  {t('billing.previewPdf')}
+                </Anchor>
+              </Group>
+              <Table>
+                <Table.Tbody>
+                  {inv.lines.map((l) => (
+                    <Table.Tr key={l.position}>
+                      <Table.Td>{l.description}</Table.Td>
+                      <Table.Td>{l.incidentRef}</Table.Td>
+                      <Table.Td>
+                        {l.quantity} {l.unit}
+                      </Table.Td>
+                      <Table.Td ta="right">{money(l.amountOre)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+                <Table.Tfoot>
+                  <Table.Tr>
+                    <Table.Th colSpan={3}>
+                      {t('billing.net')} {money(inv.netOre)} · {t('billing.vat')} {money(inv.vatOre)} ·{' '}
+                      {t('billing.total')}
+                    </Table.Th>
+                    <Table.Th ta="right" data-testid="preview-total">
+                      {money(inv.totalOre)}
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Tfoot>
+              </Table>
+            </Stack>
+          ))}
+        </Stack>
+      )}
+    </Card>
   );
 }
