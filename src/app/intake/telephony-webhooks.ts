@@ -117,11 +117,25 @@ function twilioAuthorized(ctx: AppContext, request: WebhookRequest, params: URLS
   );
 }
 
-/** 46elks incoming call: answered with a call action that puts the caller through to the on-call engineers. */
-export async function answerElksCall(ctx: AppContext, request: WebhookRequest): Promise<WebhookAnswer> {
+/** A 46elks webhook's form, once its basic-auth secret is right (checked before the body is looked at). */
+function elksForm(ctx: AppContext, request: WebhookRequest): URLSearchParams | WebhookAnswer {
   if (!elksAuthorized(ctx, request))
     return refused(401, 'UNAUTHENTICATED', '46elks webhook credentials missing or wrong');
+  return form(request);
+}
+
+/** A Twilio webhook's form, once its signature over the public URL and the form is right. */
+function twilioForm(ctx: AppContext, request: WebhookRequest): URLSearchParams | WebhookAnswer {
   const params = form(request);
+  if (isAnswer(params)) return params;
+  return twilioAuthorized(ctx, request, params)
+    ? params
+    : refused(403, 'FORBIDDEN', 'X-Twilio-Signature missing or wrong');
+}
+
+/** 46elks incoming call: answered with a call action that puts the caller through to the on-call engineers. */
+export async function answerElksCall(ctx: AppContext, request: WebhookRequest): Promise<WebhookAnswer> {
+  const params = elksForm(ctx, request);
   if (isAnswer(params)) return params;
   const call = parse(() => parseElksIncomingCall(params));
   if (isAnswer(call)) return call;
@@ -141,9 +155,7 @@ export async function answerElksCall(ctx: AppContext, request: WebhookRequest): 
 
 /** 46elks incoming SMS: a text body in our answer goes back to the sender as an SMS. */
 export async function answerElksSms(ctx: AppContext, request: WebhookRequest): Promise<WebhookAnswer> {
-  if (!elksAuthorized(ctx, request))
-    return refused(401, 'UNAUTHENTICATED', '46elks webhook credentials missing or wrong');
-  const params = form(request);
+  const params = elksForm(ctx, request);
   if (isAnswer(params)) return params;
   const sms = parse(() => parseElksIncomingSms(params));
   if (isAnswer(sms)) return sms;
@@ -161,10 +173,8 @@ export async function answerElksSms(ctx: AppContext, request: WebhookRequest): P
 
 /** Twilio incoming call: TwiML that says the greeting and dials the primary (the secondary after no answer). */
 export async function answerTwilioCall(ctx: AppContext, request: WebhookRequest): Promise<WebhookAnswer> {
-  const params = form(request);
+  const params = twilioForm(ctx, request);
   if (isAnswer(params)) return params;
-  if (!twilioAuthorized(ctx, request, params))
-    return refused(403, 'FORBIDDEN', 'X-Twilio-Signature missing or wrong');
   const call = parse(() => parseTwilioVoiceWebhook(params));
   if (isAnswer(call)) return call;
   const routing = await receiveCall(ctx, {
@@ -183,10 +193,8 @@ export async function answerTwilioAfterDial(
   request: WebhookRequest,
   step: 'primary' | 'secondary',
 ): Promise<WebhookAnswer> {
-  const params = form(request);
+  const params = twilioForm(ctx, request);
   if (isAnswer(params)) return params;
-  if (!twilioAuthorized(ctx, request, params))
-    return refused(403, 'FORBIDDEN', 'X-Twilio-Signature missing or wrong');
   const result = parse(() => parseTwilioDialResult(params));
   if (isAnswer(result)) return result;
   const routing = await callRouting(ctx, 'twilio', result.callSid);
@@ -198,10 +206,8 @@ export async function answerTwilioAfterDial(
 
 /** Twilio incoming SMS, answered with messaging TwiML carrying the reply. */
 export async function answerTwilioSms(ctx: AppContext, request: WebhookRequest): Promise<WebhookAnswer> {
-  const params = form(request);
+  const params = twilioForm(ctx, request);
   if (isAnswer(params)) return params;
-  if (!twilioAuthorized(ctx, request, params))
-    return refused(403, 'FORBIDDEN', 'X-Twilio-Signature missing or wrong');
   const sms = parse(() => parseTwilioIncomingSms(params));
   if (isAnswer(sms)) return sms;
   const reply = await receiveSms(ctx, {
@@ -271,9 +277,7 @@ export async function answerElksDeliveryReport(
   ctx: AppContext,
   request: WebhookRequest,
 ): Promise<WebhookAnswer> {
-  if (!elksAuthorized(ctx, request))
-    return refused(401, 'UNAUTHENTICATED', '46elks webhook credentials missing or wrong');
-  const params = form(request);
+  const params = elksForm(ctx, request);
   if (isAnswer(params)) return params;
   const dlr = parse(() => parseElksDeliveryReport(params));
   if (isAnswer(dlr)) return dlr;
@@ -289,9 +293,7 @@ export async function answerElksDeliveryReport(
 
 /** 46elks `whenhangup` of a call we placed: the call record, `state` = success / busy / failed. */
 export async function answerElksHangup(ctx: AppContext, request: WebhookRequest): Promise<WebhookAnswer> {
-  if (!elksAuthorized(ctx, request))
-    return refused(401, 'UNAUTHENTICATED', '46elks webhook credentials missing or wrong');
-  const params = form(request);
+  const params = elksForm(ctx, request);
   if (isAnswer(params)) return params;
   const hangup = parse(() => parseElksHangup(params));
   if (isAnswer(hangup)) return hangup;
@@ -307,10 +309,8 @@ export async function answerElksHangup(ctx: AppContext, request: WebhookRequest)
 
 /** Twilio status callback of an SMS (`MessageSid`, `MessageStatus`) or a call (`CallSid`, `CallStatus`). */
 export async function answerTwilioStatus(ctx: AppContext, request: WebhookRequest): Promise<WebhookAnswer> {
-  const params = form(request);
+  const params = twilioForm(ctx, request);
   if (isAnswer(params)) return params;
-  if (!twilioAuthorized(ctx, request, params))
-    return refused(403, 'FORBIDDEN', 'X-Twilio-Signature missing or wrong');
   const isMessage =
     formValue(params, 'MessageSid') !== undefined || formValue(params, 'SmsSid') !== undefined;
   const status = parse(() =>
@@ -352,9 +352,7 @@ export async function answerElksPageKeypress(
   ctx: AppContext,
   request: WebhookRequest,
 ): Promise<WebhookAnswer> {
-  if (!elksAuthorized(ctx, request))
-    return refused(401, 'UNAUTHENTICATED', '46elks webhook credentials missing or wrong');
-  const params = form(request);
+  const params = elksForm(ctx, request);
   if (isAnswer(params)) return params;
   const result = parse(() => parseElksActionResult(params));
   if (isAnswer(result)) return result;
@@ -387,10 +385,8 @@ export async function answerTwilioPageKeypress(
   ctx: AppContext,
   request: WebhookRequest,
 ): Promise<WebhookAnswer> {
-  const params = form(request);
+  const params = twilioForm(ctx, request);
   if (isAnswer(params)) return params;
-  if (!twilioAuthorized(ctx, request, params))
-    return refused(403, 'FORBIDDEN', 'X-Twilio-Signature missing or wrong');
   const call = parse(() => readForm('Twilio gather result', params, ['CallSid'], ['Digits']));
   if (isAnswer(call)) return call;
   const target = keypressFrom(request);
