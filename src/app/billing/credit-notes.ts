@@ -18,7 +18,7 @@ import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Principal } from '../../domain/shared/roles.js';
 import { auditActor, requireRole } from '../access.js';
 import type { AppContext } from '../app-context.js';
-import { BILLING_ROLES } from './invoice-run.js';
+import { BILLING_ROLES, invoiceLineRows } from './invoice-run.js';
 import { loadDocuments, toInvoiceView, type InvoiceView } from './invoice-view.js';
 
 export interface CreditNoteInput extends CreditRequest {
@@ -106,25 +106,11 @@ export async function createCreditNote(
     });
     await insertInvoiceLines(
       trx,
-      plan.lines.map((l, i) => ({
-        id: ctx.newId(),
-        invoice_id: id,
-        position: i + 1,
-        kind: l.kind,
-        description: l.description,
-        incident_id: l.incidentId,
-        incident_ref: l.incidentRef,
-        service_date: l.serviceDate,
-        quantity_milli: l.quantityMilli,
-        unit: l.unit,
-        unit_price_ore: l.unitPriceOre,
-        base_quantity: l.baseQuantity,
-        factor_percent: l.factorPercent,
-        amount_ore: l.amountOre,
-        vat_percent: l.vatPercent,
-        account: l.account,
-        credits_line_id: l.creditsLineId,
-      })),
+      invoiceLineRows(
+        id,
+        plan.lines,
+        plan.lines.map(() => ctx.newId()),
+      ),
     );
     const number = String(await takeNextNumber(trx, INVOICE_SERIES));
     const issueDate = localDateOfInstant(nowMs);

@@ -28,6 +28,7 @@ import {
   type PricedIncident,
 } from '../../domain/billing/assemble-invoice.js';
 import type { Party, Seller } from '../../domain/billing/invoice-document.js';
+import type { InvoiceLine } from '../../domain/billing/invoice-line.js';
 import { addDays, endedInvoiceMonth, type InvoiceMonth } from '../../domain/billing/invoice-month.js';
 import { localDateOfInstant, parseInstant } from '../../domain/calendar/instant.js';
 import type { TierPeriod } from '../../domain/customers/tier-history.js';
@@ -290,28 +291,7 @@ async function issueInvoice(
     reason: null,
   });
   const lineIds = invoice.lines.map(() => ctx.newId());
-  await insertInvoiceLines(
-    trx,
-    invoice.lines.map((l, i) => ({
-      id: lineIds[i] as string,
-      invoice_id: id,
-      position: i + 1,
-      kind: l.kind,
-      description: l.description,
-      incident_id: l.incidentId,
-      incident_ref: l.incidentRef,
-      service_date: l.serviceDate,
-      quantity_milli: l.quantityMilli,
-      unit: l.unit,
-      unit_price_ore: l.unitPriceOre,
-      base_quantity: l.baseQuantity,
-      factor_percent: l.factorPercent,
-      amount_ore: l.amountOre,
-      vat_percent: l.vatPercent,
-      account: l.account,
-      credits_line_id: null,
-    })),
-  );
+  await insertInvoiceLines(trx, invoiceLineRows(id, invoice.lines, lineIds));
   for (const [i, workId] of invoice.operationsWorkIds.entries()) {
     if (workId !== null) await markWorkInvoiced(trx, workId, lineIds[i] as string);
   }
@@ -345,4 +325,27 @@ async function issueInvoice(
     },
   });
   return number;
+}
+
+/** The rows of an invoice's (or credit note's) lines, numbered in order, with ids made beforehand. */
+export function invoiceLineRows(invoiceId: string, lines: readonly InvoiceLine[], ids: readonly string[]) {
+  return lines.map((l, i) => ({
+    id: ids[i] as string,
+    invoice_id: invoiceId,
+    position: i + 1,
+    kind: l.kind,
+    description: l.description,
+    incident_id: l.incidentId,
+    incident_ref: l.incidentRef,
+    service_date: l.serviceDate,
+    quantity_milli: l.quantityMilli,
+    unit: l.unit,
+    unit_price_ore: l.unitPriceOre,
+    base_quantity: l.baseQuantity,
+    factor_percent: l.factorPercent,
+    amount_ore: l.amountOre,
+    vat_percent: l.vatPercent,
+    account: l.account,
+    credits_line_id: l.creditsLineId,
+  }));
 }
