@@ -31,6 +31,8 @@ export interface Config {
   escalateRepeatEverySeconds: number;
   /** How long a worker holds a claimed job; a crashed node's jobs are taken over once it has run out. */
   jobLeaseSeconds: number;
+  /** How many due jobs a node claims at once. */
+  jobBatchSize: number;
   seller: SellerDetails;
   elks: {
     apiUrl: string;
@@ -201,6 +203,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     escalateManagerAfterSeconds: managerAfter,
     escalateRepeatEverySeconds: int(env, 'BALLOU_ESCALATE_REPEAT_EVERY', 300, 30),
     jobLeaseSeconds: int(env, 'BALLOU_JOB_LEASE_SECONDS', 60, 5),
+    // How many due jobs a node claims at once; smaller spreads a burst over more nodes.
+    jobBatchSize: int(env, 'BALLOU_JOB_BATCH_SIZE', 20, 1),
     seller: {
       name: str(env, 'BALLOU_SELLER_NAME', 'Ballou Internet Services AB'),
       orgNumber: str(env, 'BALLOU_SELLER_ORG_NUMBER', '556000-0000'),

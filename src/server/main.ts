@@ -38,6 +38,7 @@ export async function startServer(config: Config): Promise<void> {
     workerId: `${process.pid}-${runtime.ctx.newId()}`,
     handlers: jobHandlers,
     leaseMs: config.jobLeaseSeconds * 1000,
+    batchSize: config.jobBatchSize,
   });
   await app.listen({ port: config.port, host: config.host });
   await scheduleHousekeeping(runtime.ctx);

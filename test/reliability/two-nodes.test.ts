@@ -64,6 +64,8 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL database', 
       BALLOU_ESCALATE_SECONDARY_AFTER: String(SECONDARY_AFTER_S),
       BALLOU_ESCALATE_MANAGER_AFTER: String(MANAGER_AFTER_S),
       BALLOU_JOB_LEASE_SECONDS: String(LEASE_SECONDS),
+      // One job per claim, so that a burst is shared by both nodes rather than drained by whichever polls first.
+      BALLOU_JOB_BATCH_SIZE: '1',
     };
     nodes.push(
       ...(await Promise.all(
@@ -120,6 +122,8 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL database', 
 
   it('sends every page of a callout once when both nodes work the queue', async () => {
     const history = new History(desk, 'both');
+    // The provider answers in 150 ms: a node cannot send the whole first step before the other polls (1 s).
+    providers.elks.delayNext(40, 150);
     const batch = await sendBatch(history, nodes, 9);
     const callouts = await calloutsOf(batch);
     expect(callouts.length).toBeGreaterThanOrEqual(7);
