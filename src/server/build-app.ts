@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { AppContext } from '../app/app-context.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
@@ -35,10 +35,12 @@ export interface BuildAppOptions {
   ctx: AppContext;
   /** Folder of the built web app (dist/web); omitted in API-only tests. */
   webRoot?: string;
+  /** Sees every route as it is registered (the access-matrix test reads each route's `config.access`). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The HTTP application without listen(): tests use app.inject(), `ballou serve` listens. */
-export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ctx, webRoot, onRoute }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
@@ -50,6 +52,7 @@ export async function buildApp({ ctx, webRoot }: BuildAppOptions): Promise<Fasti
     routerOptions: { ignoreTrailingSlash: true },
     schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  if (onRoute) app.addHook('onRoute', onRoute);
 
   await app.register(errorHandlerPlugin);
   await app.register(helmet, {
