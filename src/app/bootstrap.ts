@@ -70,6 +70,7 @@ export async function bootstrap(
 /** SMS and calls through 46elks with Twilio as fallback (as configured); e-mail over SMTP; web push. */
 function createMessaging(config: Config, logger: Logger, vapid: ResolvedVapidKeys): Messaging {
   const telephony = createTelephony(config, {
+    timeoutMs: config.providerTimeoutMs,
     onFailover: (error) =>
       logger.warn({ err: error.message }, 'telephony: first provider failed, trying the next'),
   });

@@ -21,4 +21,9 @@ describe('loadConfig', () => {
       loadConfig({ BALLOU_ESCALATE_SECONDARY_AFTER: '600', BALLOU_ESCALATE_MANAGER_AFTER: '300' }),
     ).toThrow(/must be later than/);
   });
+  it('bounds a request to the telephony providers: 10 s by default, settable, never below 100 ms', () => {
+    expect(loadConfig({}).providerTimeoutMs).toBe(10_000);
+    expect(loadConfig({ BALLOU_PROVIDER_TIMEOUT_MS: '2500' }).providerTimeoutMs).toBe(2500);
+    expect(() => loadConfig({ BALLOU_PROVIDER_TIMEOUT_MS: '0' })).toThrow(/BALLOU_PROVIDER_TIMEOUT_MS/);
+  });
 });
