@@ -1,5 +1,6 @@
 import { toDbInstant } from '../../db/instant.js';
 import { listIncidentsChangedSince } from '../../db/repositories/incident.repository.js';
+import type { IncidentRow } from '../../db/tables/incident.table.js';
 import type { Principal } from '../../domain/shared/roles.js';
 import type { AppContext } from '../app-context.js';
 
@@ -17,34 +18,38 @@ export interface IncidentChange {
   updatedAt: string;
 }
 
+/** How far back a resuming stream reads again: see `IncidentChangeFeedOptions.lookbackMs`. */
+export const RESUME_LOOKBACK_MS = 10_000;
+
 /**
- * Incidents changed since a stream position. Read from the database rather than from in-process events,
- * so a board connected to one node sees changes made on another.
+ * Incidents changed since a stream position (a reconnecting board's Last-Event-ID), from a little before
+ * it: a change stamped earlier may have committed later. A board applies a change twice harmlessly.
  */
 export async function incidentChangesSince(
   ctx: AppContext,
   principal: Principal,
-  since: string | null,
-): Promise<{ changes: IncidentChange[]; position: string }> {
-  const position =
-    since && !Number.isNaN(Date.parse(since)) ? toDbInstant(Date.parse(since)) : toDbInstant(ctx.clock.now());
+  since: string,
+): Promise<IncidentChange[]> {
+  const sinceMs = Date.parse(since);
+  if (Number.isNaN(sinceMs)) return [];
   const rows = await listIncidentsChangedSince(ctx.db, {
-    since: position,
+    since: toDbInstant(sinceMs - RESUME_LOOKBACK_MS),
     ...(principal.role === 'customer' ? { customerId: principal.customerId as string } : {}),
     limit: 500,
   });
+  return rows.map(toIncidentChange);
+}
+
+export function toIncidentChange(r: IncidentRow): IncidentChange {
   return {
-    changes: rows.map((r) => ({
-      id: r.id,
-      ref: r.ref,
-      customerId: r.customer_id,
-      tier: r.tier,
-      state: r.state,
-      summary: r.summary,
-      responseDue: r.response_due,
-      actionDue: r.action_due,
-      updatedAt: r.updated_at,
-    })),
-    position: rows.at(-1)?.updated_at ?? position,
+    id: r.id,
+    ref: r.ref,
+    customerId: r.customer_id,
+    tier: r.tier,
+    state: r.state,
+    summary: r.summary,
+    responseDue: r.response_due,
+    actionDue: r.action_due,
+    updatedAt: r.updated_at,
   };
 }

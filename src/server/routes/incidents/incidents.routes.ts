@@ -17,7 +17,8 @@ import {
   incidentBoard,
   listIncidents,
 } from '../../../app/incidents/incident-queries.js';
-import { incidentChangesSince } from '../../../app/incidents/incident-changes.js';
+import { IncidentChangeFeed } from '../../../app/incidents/incident-change-feed.js';
+import { incidentChangesSince, type IncidentChange } from '../../../app/incidents/incident-changes.js';
 import { principalOf } from '../../plugins/auth.js';
 import { EVERYONE } from '../../route-access.js';
 import { Id, IdParams, Nullable, STANDARD_ERRORS } from '../../schemas/common.js';
@@ -90,14 +91,14 @@ const Note = Type.Object(
 );
 const RESPOND = { roles: ['admin', 'manager', 'engineer'] } as const;
 const tags = ['incidents'];
-/** How often a live stream looks for changes (any node may have made them). */
-const STREAM_POLL_MS = 1_000;
 
 /** The incident desk (SPEC.md section 5): report, acknowledge, call back, triage, consent, work, resolve, close. */
 export const incidentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.addSchema(Incident);
   // Live streams never end on their own: end them before the server closes, or closing would wait for ever.
   const openStreams = new Set<() => void>();
+  // One poller for all live boards on this node (any node may have made the changes).
+  const changeFeed = new IncidentChangeFeed(ctx);
   app.addHook('preClose', async () => {
     for (const end of [...openStreams]) end();
   });
@@ -175,7 +176,6 @@ export const incidentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     async (req, reply) => {
       const principal = principalOf(req);
       const lastEventId = req.headers['last-event-id'];
-      let position: string | null = typeof lastEventId === 'string' ? lastEventId : null;
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -185,28 +185,15 @@ export const incidentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         'x-accel-buffering': 'no',
       });
       res.write('retry: 3000\n\n');
-      let closed = false;
-      let polling = false;
-      const poll = async () => {
-        if (closed || polling) return;
-        polling = true;
-        try {
-          const { changes, position: next } = await incidentChangesSince(ctx, principal, position);
-          position = next;
-          for (const change of changes)
-            res.write(`id: ${change.updatedAt}\nevent: incident\ndata: ${JSON.stringify(change)}\n\n`);
-        } catch (error) {
-          req.log.warn({ err: error }, 'incident stream poll failed');
-        } finally {
-          polling = false;
-        }
+      const send = (changes: IncidentChange[]) => {
+        for (const change of changes)
+          res.write(`id: ${change.updatedAt}\nevent: incident\ndata: ${JSON.stringify(change)}\n\n`);
       };
-      await poll();
-      const timer = setInterval(() => void poll(), STREAM_POLL_MS);
       const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+      // Listen first, then catch up from Last-Event-ID: a change in between comes twice, never not at all.
+      const unsubscribe = changeFeed.subscribe(principal, send);
       const stop = () => {
-        closed = true;
-        clearInterval(timer);
+        unsubscribe();
         clearInterval(heartbeat);
         openStreams.delete(end);
       };
@@ -216,6 +203,13 @@ export const incidentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       };
       openStreams.add(end);
       req.raw.on('close', stop);
+      if (typeof lastEventId === 'string') {
+        try {
+          send(await incidentChangesSince(ctx, principal, lastEventId));
+        } catch (error) {
+          req.log.warn({ err: error }, 'incident stream resume failed');
+        }
+      }
     },
   );
 
