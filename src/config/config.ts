@@ -33,6 +33,7 @@ export interface Config {
   jobLeaseSeconds: number;
   /** How many due jobs a node claims at once. */
   jobBatchSize: number;
+  jobConcurrency: number;
   /** How long a request to 46elks or Twilio may take before it counts as failed (and is retried). */
   providerTimeoutMs: number;
   seller: SellerDetails;
@@ -207,6 +208,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jobLeaseSeconds: int(env, 'BALLOU_JOB_LEASE_SECONDS', 60, 5),
     // How many due jobs a node claims at once; smaller spreads a burst over more nodes.
     jobBatchSize: int(env, 'BALLOU_JOB_BATCH_SIZE', 20, 1),
+    // How many jobs a node runs at once (pages to send while a provider is slow to answer).
+    jobConcurrency: int(env, 'BALLOU_JOB_CONCURRENCY', 8, 1),
     // A provider that hangs must not hold the job worker (and every page behind it) for long.
     providerTimeoutMs: int(env, 'BALLOU_PROVIDER_TIMEOUT_MS', 10_000, 100),
     seller: {

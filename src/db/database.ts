@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { JobsCommittedSignal, signallingDialect } from './jobs-committed.js';
 import type { Database } from './schema.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -14,6 +15,8 @@ export type DbOrTrx = Kysely<Database> | Transaction<Database>;
 export interface DatabaseHandle {
   db: Db;
   kind: DatabaseKind;
+  /** Runs `listener` after each committed job insert of this handle (see jobs-committed.ts). */
+  onJobsCommitted(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -42,8 +45,9 @@ export function openDatabase(
     // An idle connection killed by a PostgreSQL restart emits 'error' on the pool; unhandled it would
     // end the process. The pool replaces the connection; the next query reports real trouble.
     pool.on('error', onPoolError);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const signal = new JobsCommittedSignal();
+    const db = new Kysely<Database>({ dialect: signallingDialect(new PostgresDialect({ pool }), signal) });
+    return { db, kind: 'postgres', onJobsCommitted: (l) => signal.on(l), close: () => db.destroy() };
   }
   if (!url.startsWith('sqlite:')) throw new Error('database URL must start with sqlite: or postgres://');
   const file = url.slice('sqlite:'.length);
@@ -54,6 +58,9 @@ export function openDatabase(
   // FULL: an acknowledged page survives a power loss, not only a process crash (docs/decisions).
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, kind: 'sqlite', close: () => db.destroy() };
+  const signal = new JobsCommittedSignal();
+  const db = new Kysely<Database>({
+    dialect: signallingDialect(new SqliteDialect({ database: sqlite }), signal),
+  });
+  return { db, kind: 'sqlite', onJobsCommitted: (l) => signal.on(l), close: () => db.destroy() };
 }

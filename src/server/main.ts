@@ -39,7 +39,10 @@ export async function startServer(config: Config): Promise<void> {
     handlers: jobHandlers,
     leaseMs: config.jobLeaseSeconds * 1000,
     batchSize: config.jobBatchSize,
+    concurrency: config.jobConcurrency,
   });
+  // A page enqueued by a webhook is claimed as soon as its transaction commits, not at the next poll.
+  runtime.database.onJobsCommitted(() => worker.wake());
   await app.listen({ port: config.port, host: config.host });
   await scheduleHousekeeping(runtime.ctx);
   await scheduleRosterJobs(runtime.ctx);

@@ -9,7 +9,13 @@ export interface JobWorkerOptions {
   workerId: string;
   handlers: Record<string, JobHandler>;
   leaseMs?: number;
+  /** At most this many jobs claimed by one claim statement. */
   batchSize?: number;
+  /**
+   * At most this many jobs running at once (default 1: one after the other). A slow provider then holds
+   * one slot, not the jobs behind it.
+   */
+  concurrency?: number;
   pollMs?: number;
 }
 
@@ -20,71 +26,121 @@ export function retryDelayMs(attempts: number): number {
 
 /**
  * Claims due jobs and runs them: at-least-once, each claim leased so a crashed node's jobs are picked
- * up by another once the lease runs out. `runOnce` is the unit the tests drive; `start` polls.
+ * up by another once the lease runs out. `runOnce` is the unit the tests drive; `start` runs the loop:
+ * it claims when woken (`wake`, called after a transaction that enqueued a job commits), every `pollMs`
+ * (jobs that fall due later, other nodes' jobs) and when a slot frees while more may be due. The loop
+ * claims only as many jobs as it has free slots and starts each at once, so every job runs within its
+ * own lease from its own claim, however slow the others are.
  */
 export class JobWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
   private stopped = true;
+  private claiming: Promise<void> | undefined;
+  /** Set by a wake-up, a poll or a full claim; cleared when a claim starts. */
+  private mayHaveDue = false;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly ctx: AppContext,
     private readonly opts: JobWorkerOptions,
   ) {}
 
-  /** Claims and runs one batch; returns how many jobs it ran. */
-  async runOnce(): Promise<number> {
+  private get concurrency(): number {
+    return Math.max(1, this.opts.concurrency ?? 1);
+  }
+
+  private claim(limit: number): Promise<JobRow[]> {
     const { ctx, opts } = this;
-    const jobs = await claimDueJobs(ctx.db, ctx.dbKind, {
+    return claimDueJobs(ctx.db, ctx.dbKind, {
       workerId: opts.workerId,
       nowMs: ctx.clock.now(),
       leaseMs: opts.leaseMs ?? 60_000,
-      limit: opts.batchSize ?? 20,
+      limit,
       kinds: Object.keys(opts.handlers),
     });
-    for (const job of jobs) {
-      const handler = opts.handlers[job.kind];
+  }
+
+  /** Claims one batch (up to batchSize) and runs it, `concurrency` at a time; returns how many it ran. */
+  async runOnce(): Promise<number> {
+    const jobs = await this.claim(this.opts.batchSize ?? 20);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < jobs.length) await this.runJob(jobs[next++] as JobRow);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, jobs.length) }, lane));
+    return jobs.length;
+  }
+
+  private async runJob(job: JobRow): Promise<void> {
+    const { ctx, opts } = this;
+    const handler = opts.handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+      await handler(ctx, JSON.parse(job.payload) as unknown, job);
+      await completeJob(ctx.db, job.id, opts.workerId, ctx.clock.now());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.logger.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, err: message }, 'job failed');
+      const nowMs = ctx.clock.now();
       try {
-        if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-        await handler(ctx, JSON.parse(job.payload) as unknown, job);
-        await completeJob(ctx.db, job.id, opts.workerId, ctx.clock.now());
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        ctx.logger.warn(
-          { jobId: job.id, kind: job.kind, attempts: job.attempts, err: message },
-          'job failed',
-        );
-        const nowMs = ctx.clock.now();
         await failJob(ctx.db, job, opts.workerId, message, nowMs, nowMs + retryDelayMs(job.attempts));
+      } catch (failError) {
+        // The lease runs out and the job is claimed again: at-least-once still holds.
+        ctx.logger.error({ jobId: job.id, err: failError }, 'could not record a job failure');
       }
     }
-    return jobs.length;
   }
 
   start(): void {
     this.stopped = false;
-    const tick = async (): Promise<void> => {
+    const poll = (): void => {
       if (this.stopped) return;
-      try {
-        this.running = this.runOnce();
-        const ran = await this.running;
-        this.schedule(ran > 0 ? 0 : (this.opts.pollMs ?? 1_000), tick);
-      } catch (error) {
-        this.ctx.logger.error({ err: error }, 'job worker poll failed');
-        this.schedule(this.opts.pollMs ?? 1_000, tick);
-      }
+      this.wake();
+      this.pollTimer = setTimeout(poll, this.opts.pollMs ?? 1_000);
     };
-    this.schedule(0, tick);
+    poll();
   }
 
-  private schedule(ms: number, tick: () => Promise<void>): void {
-    if (!this.stopped) this.timer = setTimeout(() => void tick(), ms);
+  /** Claims now rather than at the next poll: a job was just enqueued (or may have fallen due). */
+  wake(): void {
+    if (this.stopped) return;
+    this.mayHaveDue = true;
+    this.pump();
   }
 
-  /** Stops polling and waits for the batch in hand to finish. */
+  private pump(): void {
+    if (this.stopped || this.claiming || !this.mayHaveDue) return;
+    const free = this.concurrency - this.inFlight.size;
+    if (free <= 0) return; // a finishing job pumps again
+    const limit = Math.min(this.opts.batchSize ?? 20, free);
+    this.mayHaveDue = false;
+    this.claiming = this.claim(limit)
+      .then((jobs) => {
+        for (const job of jobs) {
+          const running: Promise<void> = this.runJob(job).finally(() => {
+            this.inFlight.delete(running);
+            this.pump();
+          });
+          this.inFlight.add(running);
+        }
+        // A full claim may have left due jobs behind: claim again as soon as there is room.
+        if (jobs.length === limit) this.mayHaveDue = true;
+      })
+      .catch((error: unknown) => {
+        // The next poll tries again.
+        this.ctx.logger.error({ err: error }, 'job worker claim failed');
+      })
+      .finally(() => {
+        this.claiming = undefined;
+        this.pump();
+      });
+  }
+
+  /** Stops claiming and waits for the jobs in hand to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    await this.claiming;
+    await Promise.all([...this.inFlight]);
   }
 }
