@@ -44,6 +44,22 @@ export interface ReportOutcome {
 }
 
 /**
+ * The locks that serialise reports of one problem: its dedup key, and its customer and server. A
+ * transaction that reports several problems takes all of theirs first, in sorted order (`lockReportKeys`),
+ * so two such transactions cannot each hold one lock the other waits for.
+ */
+export function reportLockKeys(report: {
+  dedupKey?: string | null;
+  customerId?: string | null;
+  serverId?: string | null;
+}): string[] {
+  const keys: string[] = [];
+  if (report.dedupKey) keys.push(`incident-report:${report.dedupKey}`);
+  if (report.customerId) keys.push(`incident-report:customer:${report.customerId}:${report.serverId ?? ''}`);
+  return keys;
+}
+
+/**
  * Opens an incident, or attaches the report to the customer's open incident on the same server (or with
  * the same dedup key) so one problem is one incident. Runs inside the caller's transaction: intake
  * webhooks record their idempotency key in the same one. A callout (reported in on-call time) starts the
@@ -70,11 +86,7 @@ export async function reportIncident(
   }
   // Two reports of one problem at once (same dedup key, or same customer and server) must not both find
   // nothing open and open one each: on PostgreSQL they queue here until the first commits.
-  if (report.dedupKey) await lockReportKey(trx, ctx.dbKind, `incident-report:${report.dedupKey}`);
-  if (report.customerId) {
-    const key = `incident-report:customer:${report.customerId}:${report.serverId ?? ''}`;
-    await lockReportKey(trx, ctx.dbKind, key);
-  }
+  for (const key of reportLockKeys(report)) await lockReportKey(trx, ctx.dbKind, key);
   const open = await findOpenIncidentFor(trx, {
     dedupKey: report.dedupKey ?? null,
     customerId: report.customerId ?? null,

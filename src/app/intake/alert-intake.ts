@@ -5,7 +5,11 @@ import {
   findCustomerByOrgNumber,
   findServerByHostname,
 } from '../../db/repositories/customer.repository.js';
-import { claimInboundEvent, findOpenIncidentFor } from '../../db/repositories/incident.repository.js';
+import {
+  claimInboundEvent,
+  findOpenIncidentFor,
+  lockReportKeys,
+} from '../../db/repositories/incident.repository.js';
 import type { IntegrationRow } from '../../db/repositories/integration.repository.js';
 import {
   findOpenIncidentByAlert,
@@ -17,7 +21,7 @@ import { requestAutomaticRuns } from '../actions/request-run.js';
 import type { AppContext } from '../app-context.js';
 import { acknowledgeInTransaction } from '../incidents/incident-commands.js';
 import { appendIncidentEvent, loadIncident } from '../incidents/incident-state.js';
-import { reportIncident } from '../incidents/report-incident.js';
+import { reportIncident, reportLockKeys } from '../incidents/report-incident.js';
 
 interface Target {
   key: string;
@@ -75,20 +79,42 @@ export async function receiveAlerts(
     for (const alert of alerts) targets.set(alert, await resolveTarget(trx, integration, alert));
     const incidentIds = new Set<string>();
     let repeats = 0;
-    for (const group of groupAlerts(alerts, (a) => (targets.get(a) as Target).key)) {
+    // Two deliveries of overlapping alerts at once (an HA pair of Alertmanagers, a retry) must not
+    // deadlock: the alerts are claimed, and then every group's report locks taken, each in sorted order,
+    // before any incident is touched.
+    const freshKeys = new Set<string>();
+    for (const eventKey of [...new Set(alerts.map((a) => a.eventKey))].sort()) {
+      const first = await claimInboundEvent(trx, {
+        id: ctx.newId(),
+        source: `integration:${integration.id}`,
+        dedupe_key: eventKey,
+        created_at: toDbInstant(nowMs),
+      });
+      if (first) freshKeys.add(eventKey);
+    }
+    const groups = groupAlerts(alerts, (a) => (targets.get(a) as Target).key).map((group) => {
       const target = targets.get(group.alerts[0] as NormalizedAlert) as Target;
       const dedupKey = `${integration.id}:${group.incidentKey}`;
-      const fresh: NormalizedAlert[] = [];
-      for (const alert of group.alerts) {
-        const first = await claimInboundEvent(trx, {
-          id: ctx.newId(),
-          source: `integration:${integration.id}`,
-          dedupe_key: alert.eventKey,
-          created_at: toDbInstant(nowMs),
-        });
-        if (first) fresh.push(alert);
-        else repeats += 1;
-      }
+      // A key repeated within one delivery counts once; its other copies are repeats like a retry's.
+      const fresh = group.alerts.filter((a) => freshKeys.delete(a.eventKey));
+      repeats += group.alerts.length - fresh.length;
+      return { target, dedupKey, fresh };
+    });
+    await lockReportKeys(
+      trx,
+      ctx.dbKind,
+      groups
+        .filter((g) => g.fresh.length > 0)
+        .flatMap((g) =>
+          reportLockKeys({
+            dedupKey: g.dedupKey,
+            ...(g.fresh.some((a) => a.status === 'firing')
+              ? { customerId: g.target.customerId, serverId: g.target.serverId }
+              : {}),
+          }),
+        ),
+    );
+    for (const { target, dedupKey, fresh } of groups) {
       if (fresh.length === 0) continue;
       const firing = fresh.filter((a) => a.status === 'firing');
       let incidentId: string | undefined;

@@ -37,6 +37,11 @@ export async function lockReportKey(db: DbOrTrx, kind: DatabaseKind, key: string
   if (kind === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
 }
 
+/** Several report locks, in one fixed (sorted) order, so that no two transactions wait for each other. */
+export async function lockReportKeys(db: DbOrTrx, kind: DatabaseKind, keys: Iterable<string>): Promise<void> {
+  for (const key of [...new Set(keys)].sort()) await lockReportKey(db, kind, key);
+}
+
 const OPEN_STATES = ['open', 'acknowledged', 'in_progress'];
 
 /** The open incident a new report attaches to: same dedup key, else same customer and server. */
