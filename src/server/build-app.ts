@@ -66,6 +66,8 @@ export async function buildApp({ ctx, webRoot, onRoute }: BuildAppOptions): Prom
         frameAncestors: ["'none'"],
       },
     },
+    // The same as frame-ancestors 'none' for browsers that only know X-Frame-Options.
+    frameguard: { action: 'deny' },
   });
   await app.register(rateLimit, { global: false });
   await app.register(authPlugin, { ctx });

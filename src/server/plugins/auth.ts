@@ -49,7 +49,8 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
 
   app.addHook('onRequest', async (request, reply) => {
     // The browsable docs (/api/docs) are static and public; every /api/v1 route declares its access.
-    if (!request.url.startsWith('/api/v1/')) return;
+    // Decided by the matched route, not the raw URL: the router decodes `/%61pi/v1/…` to an API route.
+    if (!(request.routeOptions.url ?? request.url).startsWith('/api/v1/')) return;
     const access = request.routeOptions.config.access;
     const token = bearerToken(request);
     if (token) {
