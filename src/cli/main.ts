@@ -9,6 +9,7 @@ import { rosterCommand } from './commands/roster.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { userCommand } from './commands/user.command.js';
 import { actionsCommand } from './commands/actions.command.js';
+import { demoCommand } from './commands/demo.command.js';
 
 const program = new Command('ballou')
   .description('Ballou Server Assistans: after-hours support desk, roster, actions and billing')
@@ -33,5 +34,6 @@ program.addCommand(invoiceCommand());
 program.addCommand(rosterCommand());
 program.addCommand(userCommand());
 program.addCommand(actionsCommand());
+program.addCommand(demoCommand());
 
 program.parseAsync(process.argv).catch(reportError);
