@@ -3,20 +3,20 @@
  */
 import type { Db } from '../../../src/db/database.js';
 import { fromDbBool } from '../../../src/db/instant.js';
-import type { Delivery } from './traffic.js';
+import type { DeliveryRecord } from './traffic.js';
 
 /** Deliveries whose marker is on no timeline event (lost) or on more than one (taken twice). */
-export async function deliveriesNotOnce(
+export async function deliveriesNotOnce<D extends DeliveryRecord>(
   db: Db,
-  deliveries: readonly Delivery[],
-): Promise<{ lost: Delivery[]; doubled: Delivery[] }> {
+  deliveries: readonly D[],
+): Promise<{ lost: D[]; doubled: D[] }> {
   const events = await db
     .selectFrom('incident_events')
     .select(['data'])
     .where('type', 'in', ['reported', 'attached'])
     .execute();
-  const lost: Delivery[] = [];
-  const doubled: Delivery[] = [];
+  const lost: D[] = [];
+  const doubled: D[] = [];
   for (const delivery of deliveries) {
     const found = events.filter((e) => e.data.includes(delivery.marker)).length;
     if (found === 0) lost.push(delivery);
@@ -101,7 +101,7 @@ export async function untilDoneOrStalled(
 }
 
 /** A short, readable description of deliveries for a failure message. */
-export function describeDeliveries(deliveries: readonly Delivery[], max = 10): string {
+export function describeDeliveries(deliveries: readonly DeliveryRecord[], max = 10): string {
   return deliveries
     .slice(0, max)
     .map((d) => `${d.kind} ${d.marker} [${d.outcomes.join(', ')}]`)

@@ -42,13 +42,18 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** A delivery as the sender process's journal tells it (no way to send it again). */
+export type DeliveryRecord = Pick<Delivery, 'kind' | 'marker' | 'problemKey' | 'outcomes' | 'acknowledged'>;
+
 export class History {
   readonly deliveries: Delivery[] = [];
   private counter = 0;
 
+  /** `onOutcome` hears of every answer or failure, e.g. to write it to a journal at once. */
   constructor(
     private readonly desk: Desk,
     private readonly label: string,
+    private readonly onOutcome?: (delivery: Delivery, outcome: string) => void,
   ) {}
 
   /** A new Alertmanager group of one alert (unique labels, so a unique fingerprint and group). */
@@ -132,14 +137,37 @@ export class History {
 
   /** Sends a delivery once and records the outcome; never throws. */
   async deliver(delivery: Delivery, baseUrl: string): Promise<void> {
+    let outcome: string;
     try {
       const status = await delivery.send(baseUrl);
-      delivery.outcomes.push(String(status));
+      outcome = String(status);
       if (status >= 200 && status < 300) delivery.acknowledged = true;
     } catch (error) {
-      delivery.outcomes.push(
-        error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : 'error',
-      );
+      outcome =
+        error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : 'error';
+    }
+    delivery.outcomes.push(outcome);
+    this.onOutcome?.(delivery, outcome);
+  }
+
+  /**
+   * Sends a delivery until it is acknowledged, as a provider does: no answer, 5xx and 429 are retried
+   * with back-off (100 ms doubling to 1 s, jittered); any other answer ends it. Gives up after `giveUpMs`.
+   */
+  async deliverUntilAcknowledged(
+    delivery: Delivery,
+    target: () => string,
+    random: () => number,
+    giveUpMs = 90_000,
+  ): Promise<void> {
+    const deadline = Date.now() + giveUpMs;
+    for (let attempt = 0; ; attempt++) {
+      await this.deliver(delivery, target());
+      const last = Number(delivery.outcomes.at(-1));
+      const retryable = Number.isNaN(last) || last >= 500 || last === 429;
+      if (delivery.acknowledged || !retryable || Date.now() > deadline) return;
+      const backoff = Math.min(100 * 2 ** attempt, 1_000);
+      await new Promise((resolve) => setTimeout(resolve, backoff / 2 + random() * (backoff / 2)));
     }
   }
 
@@ -184,5 +212,26 @@ export async function runSender(
     if (pick < 0.35) await history.deliver(history.alertmanager(), target());
     else if (pick < 0.65) await Promise.all(history.pagerDuty(2).map((d) => history.deliver(d, target())));
     else await history.deliver(history.elksCall(pick > 0.85), target());
+  }
+}
+
+/**
+ * A sender that behaves like a provider's queue: each new delivery (the same mix as `runSender`) is
+ * retried until acknowledged before the next is made, so one that got no answer because the server was
+ * killed is sent again once it is back.
+ */
+export async function runRetryingSender(
+  history: History,
+  target: () => string,
+  random: () => number,
+  stopped: () => boolean,
+): Promise<void> {
+  while (!stopped()) {
+    const pick = random();
+    let batch: Delivery[];
+    if (pick < 0.35) batch = [history.alertmanager()];
+    else if (pick < 0.65) batch = history.pagerDuty(2);
+    else batch = [history.elksCall(pick > 0.85)];
+    await Promise.all(batch.map((d) => history.deliverUntilAcknowledged(d, target, random)));
   }
 }
