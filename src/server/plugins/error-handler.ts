@@ -33,6 +33,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -105,6 +106,18 @@ export function fieldErrors(validation: AjvError[], part: string): FieldError[] 
     else message = first.message ?? 'is invalid';
     return { path: `${prefix}${path}`, message };
   });
+}
+
+/**
+ * Errors the router raises before any route or hook runs (an undecodable URL such as `/customers/%zz`,
+ * an over-long path parameter): Fastify's `frameworkErrors` option, so they are problem+json too.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    sendProblem(reply, request, 414, 'URI_TOO_LONG', 'a path parameter is longer than allowed');
+  else if (error.code === 'FST_ERR_BAD_URL')
+    sendProblem(reply, request, 400, 'MALFORMED_URL', 'the URL could not be decoded');
+  else sendProblem(reply, request, error.statusCode ?? 400, 'BAD_REQUEST', error.message);
 }
 
 /** Every error becomes application/problem+json (RFC 9457); nothing internal leaks to the client. */

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemShapeError } from './support/fuzz/fuzz-runner.js';
+import { DIALECTS, startTestApp, type TestApp } from './support/test-runtime.js';
+
+/** What the API fuzzer (api-fuzz.test.ts) found, each pinned by a plain example. */
+for (const dialect of DIALECTS) {
+  describe(`API fuzz findings on ${dialect}`, () => {
+    let t: TestApp;
+    let admin: string;
+
+    beforeAll(async () => {
+      t = await startTestApp(dialect);
+      admin = await t.token('admin');
+    });
+    afterAll(async () => t?.close());
+
+    const expectProblem = (res: { statusCode: number; headers: Record<string, unknown>; body: string }) =>
+      expect(
+        problemShapeError(res.statusCode, res.headers['content-type'] as string, res.body),
+      ).toBeUndefined();
+
+    it('answers a URL with a broken percent escape with problem+json, not the router default', async () => {
+      for (const url of [
+        '/api/v1/customers/%zz',
+        '/api/v1/customers/%/servers',
+        '/api/v1/oncall/calendar.ics/%E0%A4%A',
+      ]) {
+        const res = await t.call('GET', url, admin);
+        expect(res.statusCode, url).toBe(400);
+        expectProblem(res);
+        expect(res.json().code).toBe('MALFORMED_URL');
+      }
+    });
+
+    it('answers an over-long path parameter with 414 problem+json', async () => {
+      const res = await t.call('DELETE', `/api/v1/integrations/${'a'.repeat(5000)}`, admin);
+      expect(res.statusCode).toBe(414);
+      expectProblem(res);
+      expect(res.json().code).toBe('URI_TOO_LONG');
+    });
+  });
+}

@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import type { AppContext } from '../../../../src/app/app-context.js';
+
+/** Per table: its row count and a hash of every row's content (order-independent). */
+export type Fingerprint = Map<string, { rows: number; hash: string }>;
+
+/**
+ * Columns a refused login may legitimately change (ASVS 2.2.1: failures are counted and lock the
+ * account). The fingerprint also carries `users~core`, the users table without them, so the check
+ * can tell a counted failure from any other write.
+ */
+const LOGIN_FAILURE_COLUMNS = ['failed_logins', 'locked_until'];
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+function hashRows(texts: string[]): string {
+  const h = createHash('sha256');
+  for (const t of texts.sort()) h.update(t).update('\n');
+  return h.digest('hex');
+}
+
+/**
+ * Watches the real database of a test app (no mock): a content fingerprint of every table, including
+ * audit_log and jobs, and a cheap marker that moves whenever anything at all was committed
+ * (SQLite's `data_version` seen from a second connection; PostgreSQL's WAL position), so the full
+ * fingerprint is taken again only after a request that may have written.
+ */
+export class DatabaseWatch {
+  private reader: SQLite.Database | undefined;
+  tables: string[] = [];
+
+  constructor(
+    private readonly ctx: AppContext,
+    databaseUrl: string,
+  ) {
+    if (ctx.dbKind === 'sqlite') {
+      this.reader = new SQLite(databaseUrl.slice('sqlite:'.length), { readonly: true });
+    }
+  }
+
+  async start(): Promise<void> {
+    this.tables = await this.listTables();
+  }
+
+  close(): void {
+    this.reader?.close();
+  }
+
+  /** Every table of the live database (from its catalogue, so tables added later are covered too). */
+  private async listTables(): Promise<string[]> {
+    const rows =
+      this.ctx.dbKind === 'postgres'
+        ? await sql<{ name: string }>`select table_name as name from information_schema.tables
+            where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1`.execute(
+            this.ctx.db,
+          )
+        : await sql<{ name: string }>`select name from sqlite_master
+            where type = 'table' and name not like 'sqlite_%' order by 1`.execute(this.ctx.db);
+    return rows.rows.map((r) => r.name);
+  }
+
+  /** Changes whenever a transaction was committed since the last call; equal values mean no write. */
+  async marker(): Promise<string> {
+    if (this.reader) return String(this.reader.pragma('data_version', { simple: true }));
+    const row = await sql<{ lsn: string }>`select pg_current_wal_lsn()::text as lsn`.execute(this.ctx.db);
+    return row.rows[0]?.lsn ?? '';
+  }
+
+  /** Row counts and content hashes of all tables. */
+  async fingerprint(): Promise<Fingerprint> {
+    const result: Fingerprint = new Map();
+    if (!this.reader) {
+      // One round trip: PostgreSQL hashes each table itself.
+      const parts = this.tables.map((t) => {
+        const one = (label: string, expr: string) =>
+          `select '${label}' as t, count(*)::int as n, ` +
+          `md5(coalesce(string_agg(${expr}::text, E'\\n' order by ${expr}::text), '')) as h from ${quote(t)} x`;
+        if (t !== 'users') return one(t, 'to_jsonb(x)');
+        const core = `(to_jsonb(x) - '${LOGIN_FAILURE_COLUMNS.join("' - '")}')`;
+        return `${one('users', 'to_jsonb(x)')} union all ${one('users~core', core)}`;
+      });
+      const rows = await sql<{
+        t: string;
+        n: number;
+        h: string;
+      }>`${sql.raw(parts.join(' union all '))}`.execute(this.ctx.db);
+      for (const r of rows.rows) result.set(r.t, { rows: Number(r.n), hash: r.h });
+      return result;
+    }
+    const reader = this.reader;
+    // One read transaction: a consistent snapshot of all tables.
+    reader.transaction(() => {
+      for (const t of this.tables) {
+        const stmt = reader.prepare(`select * from ${quote(t)}`);
+        const rows = stmt.raw(true).all() as unknown[][];
+        result.set(t, { rows: rows.length, hash: hashRows(rows.map((r) => JSON.stringify(r, bufferAsHex))) });
+        if (t === 'users') {
+          const skip = new Set(
+            stmt
+              .columns()
+              .map((col, i) => (LOGIN_FAILURE_COLUMNS.includes(col.name) ? i : -1))
+              .filter((i) => i >= 0),
+          );
+          const core = rows.map((r) =>
+            JSON.stringify(
+              r.filter((_v, i) => !skip.has(i)),
+              bufferAsHex,
+            ),
+          );
+          result.set('users~core', { rows: rows.length, hash: hashRows(core) });
+        }
+      }
+    })();
+    return result;
+  }
+}
+
+function bufferAsHex(_key: string, value: unknown): unknown {
+  return Buffer.isBuffer(value) ? value.toString('hex') : value;
+}
+
+/** The tables whose count or content differ. */
+export function changedTables(before: Fingerprint, after: Fingerprint): string[] {
+  const names = new Set([...before.keys(), ...after.keys()]);
+  return [...names].filter((n) => {
+    const a = before.get(n);
+    const b = after.get(n);
+    return !a || !b || a.rows !== b.rows || a.hash !== b.hash;
+  });
+}
