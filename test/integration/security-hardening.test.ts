@@ -2,19 +2,37 @@ import { createHmac, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/app/auth/users.js';
+import { bootstrap, type Runtime } from '../../src/app/bootstrap.js';
+import { jobHandlers } from '../../src/app/jobs/job-handlers.js';
+import { JobWorker } from '../../src/app/jobs/job-worker.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/config/logger.js';
+import { fixedClock } from '../../src/domain/shared/clock.js';
 import { buildApp } from '../../src/server/build-app.js';
+import { start46elksStandIn, type ElksStandIn } from '../stand-ins/elks-stand-in.js';
+import { startSmtpStandIn, type SmtpStandIn } from '../stand-ins/smtp-stand-in.js';
 import { tableFingerprints } from './table-fingerprint.js';
-import { DIALECTS, startTestApp, SYSTEM, type TestApp } from './support/test-runtime.js';
+import {
+  DIALECTS,
+  elksEnv,
+  freshDatabaseUrl,
+  startTestApp,
+  SYSTEM,
+  type TestApp,
+} from './support/test-runtime.js';
 
 /**
  * Hardening not already proven elsewhere: CSRF on every cookie-authenticated write of the OpenAPI
  * document, security headers on API answers and on the web app, and that a webhook request changed in
  * any single byte is refused. Cookie flags, argon2id, login rate limit and lockout are proven in
- * auth-sessions.test.ts and account-security.test.ts; secrets in logs in secret-logging.test.ts.
+ * auth-sessions.test.ts and account-security.test.ts. Last, the real logger at debug level: after logins,
+ * tokens, links, feeds, webhooks, a password reset and TOTP, no secret used appears in the log output.
  */
 
 const PASSWORD = 'korrekt häst batteri häftklammer';
@@ -291,24 +309,418 @@ for (const dialect of DIALECTS) {
       expect((await deliver()).statusCode).toBe(401);
       expect(await tableFingerprints(db, { except: ['sessions'] })).toEqual(revokedAt);
     });
+  });
+}
 
-    it('limits the password-reset and second-step routes per client address like the login', async () => {
-      const limited = await startTestApp(dialect, { BALLOU_LOGIN_RATE_LIMIT: '3' });
-      try {
-        for (const [url, payload] of [
-          ['/api/v1/auth/password-reset', { email: 'x@ballou.example' }],
-          ['/api/v1/auth/password-reset/confirm', { token: 'bpr_x', password: 'whatever-password-1' }],
-          ['/api/v1/auth/login/totp', { challenge: 'blc_x', code: '123456' }],
-        ] as const) {
-          const statuses: number[] = [];
-          for (let i = 0; i < 5; i += 1)
-            statuses.push((await limited.app.inject({ method: 'POST', url, payload })).statusCode);
-          expect(statuses.slice(3), url).toEqual([429, 429]);
-          expect(statuses.slice(0, 3), url).not.toContain(429);
-        }
-      } finally {
-        await limited.close();
+// The counters live in each node's memory: one engine is enough.
+describe('rate limits beside the login', () => {
+  it('limits the password-reset and second-step routes per client address like the login', async () => {
+    const limited = await startTestApp('sqlite', { BALLOU_LOGIN_RATE_LIMIT: '3' });
+    try {
+      for (const [url, payload] of [
+        ['/api/v1/auth/password-reset', { email: 'x@ballou.example' }],
+        ['/api/v1/auth/password-reset/confirm', { token: 'bpr_x', password: 'whatever-password-1' }],
+        ['/api/v1/auth/login/totp', { challenge: 'blc_x', code: '123456' }],
+      ] as const) {
+        const statuses: number[] = [];
+        for (let i = 0; i < 5; i += 1)
+          statuses.push((await limited.app.inject({ method: 'POST', url, payload })).statusCode);
+        expect(statuses.slice(3), url).toEqual([429, 429]);
+        expect(statuses.slice(0, 3), url).not.toContain(429);
       }
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+for (const dialect of DIALECTS) {
+  describe(`secrets and tokens never in the log on ${dialect}`, () => {
+    const lines: string[] = [];
+    const secrets = new Map<string, string>();
+    const keep = (what: string, value: unknown) => {
+      expect(typeof value === 'string' && value.length >= 6, what).toBe(true);
+      secrets.set(what, value as string);
+      return value as string;
+    };
+    let runtime: Runtime;
+    let app: FastifyInstance;
+    let worker: JobWorker;
+    let elks: ElksStandIn;
+    let smtp: SmtpStandIn;
+    let dropDb: () => Promise<void>;
+    const clock = fixedClock(Date.parse('2026-12-01T22:00:00+01:00'));
+
+    beforeAll(async () => {
+      elks = await start46elksStandIn({ password: 'elks-api-password-93' });
+      smtp = await startSmtpStandIn({ auth: { user: 'ballou', pass: 'smtp-password-51' } });
+      const fresh = await freshDatabaseUrl(dialect);
+      dropDb = fresh.drop;
+      const config = loadConfig(
+        {
+          BALLOU_DATABASE_URL: fresh.url,
+          BALLOU_DEMO_DATA: '0',
+          BALLOU_LOGIN_RATE_LIMIT: '1000',
+          BALLOU_PUBLIC_URL: PUBLIC_URL,
+          BALLOU_TOTP_KEY: keep('BALLOU_TOTP_KEY', 'b7'.repeat(32)),
+          BALLOU_46ELKS_WEBHOOK_SECRET: keep('46elks webhook secret', ELKS_SECRET),
+          BALLOU_TWILIO_AUTH_TOKEN: keep('Twilio auth token', TWILIO_TOKEN),
+          BALLOU_TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
+          BALLOU_SMTP_URL: smtp.url,
+          ...elksEnv(elks),
+        },
+        os.tmpdir(),
+      );
+      keep('46elks API password', elks.password);
+      keep('SMTP password', 'smtp-password-51');
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      });
+      runtime = await bootstrap(config, createLogger('debug', sink));
+      runtime.ctx.clock = clock;
+      const webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ballou-web-'));
+      fs.writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>Ballou</title>');
+      app = await buildApp({ ctx: runtime.ctx, webRoot });
+      await app.ready();
+      worker = new JobWorker(runtime.ctx, { workerId: 'log-test', handlers: jobHandlers });
+    });
+    afterAll(async () => {
+      await app?.close();
+      await runtime?.database.close();
+      await dropDb?.();
+      await elks?.close();
+      await smtp?.close();
+    });
+
+    const drain = async () => {
+      while ((await worker.runOnce()) > 0) {
+        /* until nothing is due */
+      }
+    };
+    const call = (
+      method: 'GET' | 'POST' | 'DELETE',
+      url: string,
+      auth: { bearer?: string; cookie?: string; csrf?: string } = {},
+      payload?: unknown,
+    ) =>
+      app.inject({
+        method,
+        url,
+        headers: {
+          ...(auth.bearer ? { authorization: `Bearer ${auth.bearer}` } : {}),
+          ...(auth.cookie ? { cookie: auth.cookie } : {}),
+          ...(auth.csrf ? { 'x-csrf-token': auth.csrf } : {}),
+        },
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      });
+    const linkIn = (text: string | undefined) => /\/l\/([A-Za-z0-9_-]{20,})/.exec(text ?? '')?.[1] as string;
+
+    it('logs requests with their secrets masked, and no secret value anywhere in the output', async () => {
+      // Passwords: the administrator's, a wrong one, an engineer's, and a new one from a reset.
+      await createUser(runtime.ctx, SYSTEM, {
+        email: 'admin@ballou.example',
+        name: 'Admin',
+        password: keep('admin password', PASSWORD),
+        role: 'admin',
+      });
+      const stored = await runtime.ctx.db
+        .selectFrom('users')
+        .select('password_hash')
+        .executeTakeFirstOrThrow();
+      // OWASP's argon2id minimum: 19 MiB, 2 iterations.
+      expect(stored.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+      const wrong = await call(
+        'POST',
+        '/api/v1/auth/login',
+        {},
+        {
+          email: 'admin@ballou.example',
+          password: keep('wrong password', 'fel-lösenord-som-inte-stämmer'),
+        },
+      );
+      expect(wrong.statusCode).toBe(401);
+      const login = await call(
+        'POST',
+        '/api/v1/auth/login',
+        {},
+        { email: 'admin@ballou.example', password: PASSWORD },
+      );
+      expect(login.statusCode).toBe(200);
+      const session = {
+        cookie: cookieOf(login),
+        csrf: keep('CSRF token', login.json().csrfToken),
+      };
+      keep('session token', session.cookie.split('=')[1]);
+
+      // An API token, created with the session and used; an unknown one refused.
+      const created = await call('POST', '/api/v1/tokens', session, { name: 'ci', role: 'admin' });
+      expect(created.statusCode).toBe(201);
+      const admin = keep('API token', created.json().token);
+      expect((await call('GET', '/api/v1/customers', { bearer: admin })).statusCode).toBe(200);
+      const unknown = keep('unknown API token', `bsa_${randomUUID().replace(/-/g, '')}`);
+      expect((await call('GET', '/api/v1/customers', { bearer: unknown })).statusCode).toBe(401);
+
+      // The roster, a customer and an incident: pages with one-time acknowledgement links.
+      const engineer = await call(
+        'POST',
+        '/api/v1/engineers',
+        { bearer: admin },
+        {
+          name: 'Anna',
+          phone: '+46709000001',
+          email: 'anna@ballou.example',
+        },
+      );
+      const annaId = engineer.json().id as string;
+      await call(
+        'POST',
+        '/api/v1/rotations',
+        { bearer: admin },
+        {
+          role: 'primary',
+          engineerIds: [annaId],
+          start: '2026-11-30T08:00',
+          shiftHours: 24,
+          handover: '08:00',
+        },
+      );
+      const customerId = (
+        await call(
+          'POST',
+          '/api/v1/customers',
+          { bearer: admin },
+          {
+            name: 'Solvik AB',
+            orgNumber: '556677-0029',
+            tier: 'none',
+            agreementStart: '2026-01-01',
+          },
+        )
+      ).json().id as string;
+      await call(
+        'POST',
+        `/api/v1/customers/${customerId}/contacts`,
+        { bearer: admin },
+        {
+          name: 'Johan Berg',
+          phone: '+46701234502',
+        },
+      );
+      const incident = (
+        await call(
+          'POST',
+          '/api/v1/incidents',
+          { bearer: admin },
+          { customerId, summary: 'Nere', channel: 'phone' },
+        )
+      ).json();
+      await drain();
+      const ack = keep(
+        'acknowledgement link token',
+        linkIn(elks.sms.find((m) => m.to === '+46709000001')?.message),
+      );
+      expect((await call('GET', `/l/${ack}`)).statusCode).toBe(200);
+      const acked = await app.inject({
+        method: 'POST',
+        url: `/l/${ack}`,
+        payload: 'decision=ack',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(acked.statusCode).toBe(200);
+
+      // A consent link: opened in the app and through the API, used, then used again (refused).
+      // The provider refuses the first send: the failure is logged, the link in the message is not.
+      elks.failNext(1, 500);
+      const link = await call('POST', `/api/v1/incidents/${incident.id}/consent-link`, { bearer: admin }, {});
+      expect(link.statusCode).toBe(201);
+      await drain();
+      clock.advance(10 * 60_000);
+      await drain();
+      const consent = keep('consent link token', link.json().url.split('/l/')[1]);
+      expect((await call('GET', `/consent/${consent}`)).statusCode).toBe(200);
+      expect((await call('GET', `/api/v1/links/${consent}`)).statusCode).toBe(200);
+      expect((await call('POST', `/api/v1/links/${consent}`, {}, { granted: true })).statusCode).toBe(200);
+      expect((await call('POST', `/api/v1/links/${consent}`, {}, { granted: true })).statusCode).toBe(409);
+
+      // A calendar feed: read with its token, and refused for another engineer (logged as refused).
+      const feed = await call(
+        'POST',
+        '/api/v1/oncall/feed-tokens',
+        { bearer: admin },
+        { engineerId: annaId },
+      );
+      expect(feed.statusCode).toBe(201);
+      keep('calendar feed token', feed.json().token);
+      const feedUrl = new URL(feed.json().url);
+      expect((await call('GET', feedUrl.pathname + feedUrl.search)).statusCode).toBe(200);
+      const otherFeed = `/api/v1/oncall/calendar.ics?engineerId=${randomUUID()}&token=${feed.json().token}`;
+      expect((await call('GET', otherFeed)).statusCode).toBeGreaterThanOrEqual(400);
+
+      // Monitoring: an Alertmanager bearer token and a PagerDuty routing key, right and wrong.
+      const am = keep(
+        'Alertmanager integration token',
+        (
+          await call(
+            'POST',
+            '/api/v1/integrations',
+            { bearer: admin },
+            { kind: 'alertmanager', name: 'Prom' },
+          )
+        ).json().token,
+      );
+      const pd = keep(
+        'PagerDuty routing key',
+        (
+          await call(
+            'POST',
+            '/api/v1/integrations',
+            { bearer: admin },
+            {
+              kind: 'pagerduty',
+              name: 'Zabbix',
+              customerId,
+            },
+          )
+        ).json().token,
+      );
+      const alert = {
+        version: '4',
+        status: 'firing',
+        receiver: 'ballou',
+        groupKey: 'g',
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'Down', instance: 'web1.solvik.se' },
+            annotations: {},
+            startsAt: '2026-12-01T20:00:00Z',
+            endsAt: '0001-01-01T00:00:00Z',
+            fingerprint: 'f00d',
+          },
+        ],
+      };
+      expect((await call('POST', '/webhooks/alertmanager', { bearer: am }, alert)).statusCode).toBe(200);
+      const pdEvent = (routing_key: string) => ({
+        routing_key,
+        event_action: 'trigger',
+        dedup_key: 'disk',
+        payload: { summary: 'Disk full', source: 'web1.solvik.se', severity: 'critical' },
+      });
+      expect((await call('POST', '/webhooks/pagerduty/v2/enqueue', {}, pdEvent(pd))).statusCode).toBe(202);
+      const wrongKey = keep('wrong routing key', 'ab'.repeat(16));
+      expect((await call('POST', '/webhooks/pagerduty/v2/enqueue', {}, pdEvent(wrongKey))).statusCode).toBe(
+        400,
+      );
+
+      // Provider webhooks with their credentials.
+      const elksSms = await app.inject({
+        method: 'POST',
+        url: '/webhooks/46elks/sms',
+        payload: 'id=s1&from=%2B46709000001&to=%2B46766860000&message=hej',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`46elks:${ELKS_SECRET}`).toString('base64')}`,
+        },
+      });
+      expect(elksSms.statusCode).toBe(200);
+      const twilioParams = {
+        MessageSid: 'SMfeedfacefeedfacefeedfacefeedface',
+        AccountSid: 'AC0123456789abcdef0123456789abcdef',
+        From: '+46700000009',
+        To: '+46766860001',
+        Body: 'hej',
+      };
+      const signature = keep(
+        'Twilio signature',
+        twilioSignature(`${PUBLIC_URL}/webhooks/twilio/sms`, twilioParams),
+      );
+      const twilioSms = await app.inject({
+        method: 'POST',
+        url: '/webhooks/twilio/sms',
+        payload: new URLSearchParams(twilioParams).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      });
+      expect(twilioSms.statusCode).toBe(200);
+
+      // TOTP for an engineer: enrolment secret, codes, recovery codes, the login challenge.
+      await createUser(runtime.ctx, SYSTEM, {
+        email: 'anna@ballou.example',
+        name: 'Anna',
+        password: keep('engineer password', 'blå vals i februari 1917'),
+        role: 'engineer',
+      });
+      const annaLogin = await call(
+        'POST',
+        '/api/v1/auth/login',
+        {},
+        {
+          email: 'anna@ballou.example',
+          password: 'blå vals i februari 1917',
+        },
+      );
+      const anna = { cookie: cookieOf(annaLogin), csrf: annaLogin.json().csrfToken as string };
+      const enrol = await call('POST', '/api/v1/auth/totp/enrol', anna, {});
+      const totpSecret = keep('TOTP secret', enrol.json().secret);
+      const code = () =>
+        keep(
+          `TOTP code ${clock.now()}`,
+          TOTP.generate({ secret: Secret.fromBase32(totpSecret), timestamp: clock.now() }),
+        );
+      const confirmed = await call('POST', '/api/v1/auth/totp/confirm', anna, { code: code() });
+      expect(confirmed.statusCode).toBe(200);
+      (confirmed.json().recoveryCodes as string[]).forEach((c, i) => keep(`recovery code ${i}`, c));
+      clock.advance(60_000);
+      const first = await call(
+        'POST',
+        '/api/v1/auth/login',
+        {},
+        {
+          email: 'anna@ballou.example',
+          password: 'blå vals i februari 1917',
+        },
+      );
+      const challenge = keep('login challenge', first.json().challenge);
+      const second = await call('POST', '/api/v1/auth/login/totp', {}, { challenge, code: code() });
+      expect(second.statusCode).toBe(200);
+
+      // A password reset: the token from the e-mail, and the new password.
+      expect(
+        (await call('POST', '/api/v1/auth/password-reset', {}, { email: 'admin@ballou.example' })).statusCode,
+      ).toBe(202);
+      await drain();
+      const mail = smtp.messages.find((m) => m.envelope.to.includes('admin@ballou.example'));
+      const resetToken = keep(
+        'password reset token',
+        /reset-password#(bpr_[A-Za-z0-9_-]+)/.exec(mail?.text ?? '')?.[1],
+      );
+      const reset = await call(
+        'POST',
+        '/api/v1/auth/password-reset/confirm',
+        {},
+        {
+          token: resetToken,
+          password: keep('new password', 'ett nytt och långt lösenord 2026'),
+        },
+      );
+      expect(reset.statusCode).toBe(204);
+      await drain();
+
+      const log = lines.join('');
+      const requestLines = lines.filter((l) => l.includes('"incoming request"'));
+      console.log(
+        `log: ${lines.length} lines (${requestLines.length} requests) searched for ${secrets.size} secret values`,
+      );
+      // The URLs that carried tokens were logged, masked.
+      expect(log).toContain('"url":"/l/[redacted]"');
+      expect(log).toContain('"url":"/consent/[redacted]"');
+      expect(log).toContain('"url":"/api/v1/links/[redacted]"');
+      expect(log).toMatch(/calendar\.ics\?engineerId=[0-9a-f-]+&token=\[redacted\]/);
+      if (process.env.BALLOU_TEST_DUMP_LOG) fs.writeFileSync(process.env.BALLOU_TEST_DUMP_LOG, log);
+      const found = [...secrets].filter(([, value]) => log.includes(value)).map(([what]) => what);
+      expect(found).toEqual([]);
     });
   });
 }
