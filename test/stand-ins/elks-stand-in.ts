@@ -8,6 +8,7 @@ import {
   postWebhookForm,
   randomHex,
   startHttpStandIn,
+  type HttpStandIn,
   type RecordedRequest,
   type StandInReply,
   type WebhookDelivery,
@@ -58,6 +59,9 @@ export interface ElksStandIn {
   calls: ElksCall[];
   failNext(n: number, status: number): void;
   delayNext(n: number, ms: number): void;
+  /** See HttpStandIn: the next `n` requests get no answer; an outage of some or all requests. */
+  hangNext(n: number, ms: number): void;
+  outage: HttpStandIn['outage'];
   /**
    * POSTs a delivery report for an accepted SMS to its `whendelivered` URL (Basic credentials from the
    * URL), retrying non-2xx answers on a compressed schedule as 46elks does (default 5 retries).
@@ -210,6 +214,8 @@ export async function start46elksStandIn(options: ElksStandInOptions = {}): Prom
     calls,
     failNext: http.failNext,
     delayNext: http.delayNext,
+    hangNext: http.hangNext,
+    outage: http.outage,
     async sendDeliveryReport(smsId, status, retry = PLATFORM_RETRY) {
       const found = sms.find((s) => s.id === smsId);
       if (!found) throw new Error(`46elks stand-in: no SMS ${smsId}`);

@@ -30,6 +30,8 @@ export interface StandInReply {
 
 export type StandInHandler = (request: RecordedRequest) => StandInReply;
 
+export type OutageMode = { status: number } | { hangMs: number };
+
 export interface HttpStandInOptions {
   username: string;
   password: string;
@@ -48,6 +50,14 @@ export interface HttpStandIn {
   failNext(n: number, status: number): void;
   /** The next `n` requests are answered only after `ms` (for client timeouts). */
   delayNext(n: number, ms: number): void;
+  /** The next `n` requests are taken by nobody: no answer, the connection dropped after `ms`. */
+  hangNext(n: number, ms: number): void;
+  /**
+   * An outage until called again with null: every request whose path contains `pathIncludes` (every
+   * request when omitted) is answered `status`, or hangs (`hangMs`: no answer, dropped after that
+   * long). Either way the provider takes nothing. Recorded in `requests` with status 0 when hanging.
+   */
+  outage(mode: OutageMode | null, pathIncludes?: string): void;
   close(): Promise<void>;
 }
 
@@ -55,7 +65,16 @@ export async function startHttpStandIn(options: HttpStandInOptions): Promise<Htt
   const requests: RecordedRequest[] = [];
   const failures: number[] = [];
   const delays: number[] = [];
+  const hangs: number[] = [];
+  let outage: { mode: OutageMode; pathIncludes: string | undefined } | null = null;
   const timers = new Set<NodeJS.Timeout>();
+  const hang = (res: ServerResponse, ms: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      res.destroy();
+    }, ms);
+    timers.add(timer);
+  };
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -78,7 +97,18 @@ export async function startHttpStandIn(options: HttpStandInOptions): Promise<Htt
       };
       requests.push(recorded);
       let reply: StandInReply;
+      const down =
+        outage !== null && (outage.pathIncludes === undefined || recorded.path.includes(outage.pathIncludes))
+          ? outage.mode
+          : undefined;
+      const hangMs = recorded.authorized
+        ? down && 'hangMs' in down
+          ? down.hangMs
+          : hangs.shift()
+        : undefined;
+      if (hangMs !== undefined) return hang(res, hangMs);
       if (!recorded.authorized) reply = options.unauthorized();
+      else if (down && 'status' in down) reply = options.failure(down.status);
       else {
         const failWith = failures.shift();
         reply = failWith === undefined ? options.handle(recorded) : options.failure(failWith);
@@ -106,6 +136,12 @@ export async function startHttpStandIn(options: HttpStandInOptions): Promise<Htt
     },
     delayNext(n, ms) {
       for (let i = 0; i < n; i++) delays.push(ms);
+    },
+    hangNext(n, ms) {
+      for (let i = 0; i < n; i++) hangs.push(ms);
+    },
+    outage(mode, pathIncludes) {
+      outage = mode === null ? null : { mode, pathIncludes };
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -9,6 +9,7 @@ import {
   postWebhookForm,
   randomHex,
   startHttpStandIn,
+  type HttpStandIn,
   type RecordedRequest,
   type StandInReply,
   type WebhookDelivery,
@@ -53,6 +54,9 @@ export interface TwilioStandIn {
   calls: TwilioCall[];
   failNext(n: number, status: number): void;
   delayNext(n: number, ms: number): void;
+  /** See HttpStandIn: the next `n` requests get no answer; an outage of some or all requests. */
+  hangNext(n: number, ms: number): void;
+  outage: HttpStandIn['outage'];
   /** The `X-Twilio-Signature` Twilio would send for a POST of `params` to `url` (the algorithm, restated). */
   sign(url: string, params: Record<string, string>): string;
   /** POSTs a signed form to our webhook, as Twilio does. */
@@ -233,6 +237,8 @@ export async function startTwilioStandIn(options: TwilioStandInOptions = {}): Pr
     calls,
     failNext: http.failNext,
     delayNext: http.delayNext,
+    hangNext: http.hangNext,
+    outage: http.outage,
     sign,
     postWebhook,
     async sendMessageStatus(messageSid, status, opts = {}) {

@@ -29,10 +29,11 @@ function numberRefused(error: DeliveryError): boolean {
  * The outbox worker's handler: sends one queued message through its channel's port. The attempt is
  * recorded before the provider is called, so after a crash the job is re-run and the message may go
  * twice, never zero times (a duplicate page beats a missed one). A retryable failure is thrown back to
- * the worker (back-off and retry); a permanent one fails the message, marks an engineer's phone as not
- * working when the provider refused the number, and sends the fallback message if there is one.
+ * the worker (back-off and retry); a permanent one, or any failure of the last attempt, fails the message,
+ * marks an engineer's phone as not working when the provider refused the number, and sends the fallback
+ * message if there is one.
  */
-export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: unknown) => {
+export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: unknown, job) => {
   const payload = rawPayload as SendPayload;
   const n = await findNotification(ctx.db, payload.notificationId);
   if (!n || n.status === 'sent' || n.status === 'failed') return;
@@ -66,7 +67,10 @@ export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: un
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (isDeliveryError(error) && !error.retryable) {
+    // The last attempt gets no retry: the message fails here and its fallback goes out, rather than the
+    // page ending silently in a failed job while the provider stays down.
+    const lastAttempt = job !== undefined && job.attempts >= job.max_attempts;
+    if (isDeliveryError(error) && (!error.retryable || lastAttempt)) {
       await ctx.db.transaction().execute(async (trx) => {
         await updateNotification(trx, n.id, { status: 'failed', error: message.slice(0, 1000) });
         if (n.engineer_id && (n.channel === 'sms' || n.channel === 'voice') && numberRefused(error)) {
