@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOption
 import type { AppContext } from '../app/app-context.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin, frameworkErrors } from './plugins/error-handler.js';
+import { textGuardPlugin } from './plugins/text-guard.js';
 import { registerWeb } from './plugins/web.js';
 import './route-access.js';
 import { adminRoutes } from './routes/admin/admin.routes.js';
@@ -56,6 +57,7 @@ export async function buildApp({ ctx, webRoot, onRoute }: BuildAppOptions): Prom
   if (onRoute) app.addHook('onRoute', onRoute);
 
   await app.register(errorHandlerPlugin);
+  await app.register(textGuardPlugin);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

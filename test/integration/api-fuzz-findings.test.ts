@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemShapeError } from './support/fuzz/fuzz-runner.js';
-import { DIALECTS, startTestApp, type TestApp } from './support/test-runtime.js';
+import { DIALECTS, rowCounts, startTestApp, type TestApp } from './support/test-runtime.js';
 
 /** What the API fuzzer (api-fuzz.test.ts) found, each pinned by a plain example. */
 for (const dialect of DIALECTS) {
@@ -37,6 +37,28 @@ for (const dialect of DIALECTS) {
       expect(res.statusCode).toBe(414);
       expectProblem(res);
       expect(res.json().code).toBe('URI_TOO_LONG');
+    });
+
+    it('refuses a NUL character in a path parameter, query or body with a 400 naming it (PostgreSQL: was a 500)', async () => {
+      const counts = await rowCounts(t.ctx);
+      const byPath = await t.call('GET', '/api/v1/engineers/a%00b', admin);
+      expect(byPath.statusCode).toBe(400);
+      expectProblem(byPath);
+      expect(byPath.json().errors).toEqual([
+        { path: '/params/id', message: 'must not contain a NUL character' },
+      ]);
+      const byQuery = await t.call('GET', '/api/v1/incidents?cursor=x%00', admin);
+      expect(byQuery.statusCode).toBe(400);
+      expect(byQuery.json().errors[0].path).toBe('/querystring/cursor');
+      const byBody = await t.call('POST', '/api/v1/engineers', admin, {
+        name: 'Nul\u0000Person',
+        phone: '+46701230000',
+        email: 'nul@ballou.example',
+      });
+      expect(byBody.statusCode).toBe(400);
+      expectProblem(byBody);
+      expect(byBody.json().errors).toEqual([{ path: '/name', message: 'must not contain a NUL character' }]);
+      expect(await rowCounts(t.ctx)).toEqual(counts);
     });
   });
 }
