@@ -17,8 +17,10 @@ export interface RecordedRequest {
   basicAuth: { username: string; password: string } | undefined;
   /** Whether they matched the stand-in's credentials. */
   authorized: boolean;
-  /** The status the stand-in answered with. */
+  /** The status the stand-in answered with (0: none, it hung). */
   status: number;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface StandInReply {
@@ -94,6 +96,7 @@ export async function startHttpStandIn(options: HttpStandInOptions): Promise<Htt
         basicAuth,
         authorized: basicAuth?.username === options.username && basicAuth.password === options.password,
         status: 0,
+        at: Date.now(),
       };
       requests.push(recorded);
       let reply: StandInReply;
