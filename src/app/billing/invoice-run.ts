@@ -11,8 +11,10 @@ import {
   insertInvoicedIncidents,
   issueInvoiceRow,
   listBillableCustomerIds,
+  listBillableWorkOf,
   listCustomersByIds,
-  listTierRows,
+  listCustomersWithUninvoicedWork,
+  listTierRowsOf,
   listUninvoicedClosedIncidents,
   listUninvoicedOperationsWork,
   lockNumberSeries,
@@ -34,12 +36,12 @@ import { localDateOfInstant, parseInstant } from '../../domain/calendar/instant.
 import type { TierPeriod } from '../../domain/customers/tier-history.js';
 import type { Principal } from '../../domain/shared/roles.js';
 import type { Tier } from '../../domain/shared/tier.js';
-import { priceIncident } from '../../domain/tariff/price-incident.js';
+import { priceIncident, type WorkEntry } from '../../domain/tariff/price-incident.js';
 import { tariffForReport } from '../../domain/tariff/tariff.js';
 import { auditActor, requireRole } from '../access.js';
 import type { AppContext } from '../app-context.js';
 import { loadPricingRules, type PricingRules } from '../pricing/pricing-rules.js';
-import { loadRunInvoices, type InvoiceView } from './invoice-view.js';
+import { loadRunInvoices, runInvoicePages, type InvoiceView } from './invoice-view.js';
 
 export const BILLING_ROLES = ['admin', 'billing'] as const;
 
@@ -105,6 +107,20 @@ export async function runInvoiceMonth(
   monthText: unknown,
   onProgress: (p: RunProgress) => void = () => undefined,
 ): Promise<InvoiceRunResult> {
+  const issued = await issueInvoiceRun(ctx, principal, monthText, onProgress);
+  return { ...issued, invoices: await loadRunInvoices(ctx.db, issued.runId) };
+}
+
+/**
+ * The run without its answer, for a caller that streams the run's invoices afterwards with
+ * `runInvoicePagesOf` (the CLI): the same issuing, and memory bounded whatever the month's size.
+ */
+export async function issueInvoiceRun(
+  ctx: AppContext,
+  principal: Principal,
+  monthText: unknown,
+  onProgress: (p: RunProgress) => void = () => undefined,
+): Promise<Omit<InvoiceRunResult, 'invoices'>> {
   requireRole(principal, BILLING_ROLES);
   const nowMs = ctx.clock.now();
   const { month, beforeInstant } = runMonth(ctx, monthText);
@@ -127,19 +143,109 @@ export async function runInvoiceMonth(
     });
     return created;
   });
+  const created = await issueMonth(ctx, principal, run.id, month, beforeInstant, nowMs, onProgress);
+  return { runId: run.id, month: month.month, created };
+}
+
+/** The issued invoices of a run by number, a page at a time. */
+export function runInvoicePagesOf(
+  ctx: AppContext,
+  principal: Principal,
+  runId: string,
+): AsyncGenerator<InvoiceView[]> {
+  requireRole(principal, BILLING_ROLES);
+  return runInvoicePages(ctx.db, runId);
+}
+
+/**
+ * Issues the month's invoices one customer (one transaction) at a time. What does not change while
+ * the run holds no lock (tier histories, the work entries of closed incidents) is read in bulk for a
+ * page of customers first; inside each customer's transaction, after the number series' lock, the
+ * run re-reads what another run or node may have invoiced meanwhile (the customer's invoice for the
+ * month, its uninvoiced incidents and operations work), so the ADR 0018 guarantees hold as before.
+ */
+async function issueMonth(
+  ctx: AppContext,
+  principal: Principal,
+  runId: string,
+  month: InvoiceMonth,
+  beforeInstant: string,
+  nowMs: number,
+  onProgress: (p: RunProgress) => void,
+): Promise<number> {
   const { rules, customers } = await billableCustomers(ctx, month, beforeInstant);
   let created = 0;
-  for (const [i, customer] of customers.entries()) {
-    const issuedNumber = await ctx.db.transaction().execute(async (trx) => {
-      await lockNumberSeries(trx, INVOICE_SERIES);
-      const planned = await plannedInvoice(trx, rules, customer, month, beforeInstant);
-      if (!planned) return null;
-      return issueInvoice(trx, ctx, principal, { runId: run.id, customer, month, nowMs, ...planned });
-    });
-    if (issuedNumber !== null) created += 1;
-    onProgress({ done: i + 1, total: customers.length, customerName: customer.name, issuedNumber });
+  let done = 0;
+  for (const page of pages(customers)) {
+    const prefetched = await prefetch(ctx.db, page, beforeInstant);
+    for (const customer of page) {
+      const issuedNumber = await ctx.db.transaction().execute(async (trx) => {
+        await lockNumberSeries(trx, INVOICE_SERIES);
+        const planned = await plannedInvoice(trx, rules, customer, month, beforeInstant, prefetched);
+        if (!planned) return null;
+        return issueInvoice(trx, ctx, principal, { runId, customer, month, nowMs, ...planned });
+      });
+      if (issuedNumber !== null) created += 1;
+      done += 1;
+      onProgress({ done, total: customers.length, customerName: customer.name, issuedNumber });
+    }
   }
-  return { runId: run.id, month: month.month, created, invoices: await loadRunInvoices(ctx.db, run.id) };
+  return created;
+}
+
+/** Customers per bulk read: few queries, and memory bounded by a page, not by the month. */
+const PAGE_SIZE = 200;
+
+function* pages<T>(items: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += PAGE_SIZE) yield items.slice(i, i + PAGE_SIZE);
+}
+
+/** Read in bulk for a page of customers, outside any lock: facts that invoicing does not change. */
+interface Prefetched {
+  tiers: Map<string, TierPeriod[]>;
+  /** The work of each closed, uninvoiced incident read (empty when it has none). */
+  work: Map<string, WorkEntry[]>;
+  /**
+   * Customers with operations work to bill; only theirs is read (again, under the lock). Work logged
+   * on another customer's server after the page was read goes on the next run, as if logged after it.
+   */
+  withOperationsWork: Set<string>;
+}
+
+async function prefetch(
+  db: DbOrTrx,
+  customers: readonly CustomerRow[],
+  beforeInstant: string,
+): Promise<Prefetched> {
+  const ids = customers.map((c) => c.id);
+  const tiers = new Map<string, TierPeriod[]>(ids.map((id) => [id, []]));
+  for (const r of await listTierRowsOf(db, ids)) {
+    tiers.get(r.customer_id)?.push({ tier: r.tier as Tier, validFrom: r.valid_from, validTo: r.valid_to });
+  }
+  const work = new Map<string, WorkEntry[]>();
+  for (const r of await listBillableWorkOf(db, ids, beforeInstant)) {
+    let entries = work.get(r.incident_id);
+    if (!entries) work.set(r.incident_id, (entries = []));
+    if (r.start_at !== null && r.end_at !== null && r.engineer_id !== null) {
+      entries.push(workEntryOf({ ...r, start_at: r.start_at, end_at: r.end_at, engineer_id: r.engineer_id }));
+    }
+  }
+  const withOperationsWork = await listCustomersWithUninvoicedWork(db, ids, beforeInstant);
+  return { tiers, work, withOperationsWork };
+}
+
+function workEntryOf(w: {
+  start_at: string;
+  end_at: string;
+  engineer_id: string;
+  within_responsibility: number | null;
+}): WorkEntry {
+  return {
+    startMs: Date.parse(w.start_at),
+    endMs: Date.parse(w.end_at),
+    engineer: w.engineer_id,
+    withinResponsibility: w.within_responsibility === 1,
+  };
 }
 
 /** One invoice the run would issue now, not yet numbered (POST /invoice-runs/preview). */
@@ -174,9 +280,12 @@ export async function previewInvoiceMonth(
   const { month, beforeInstant } = runMonth(ctx, monthText);
   const { rules, customers } = await billableCustomers(ctx, month, beforeInstant);
   const invoices: PlannedInvoice[] = [];
-  for (const customer of customers) {
-    const planned = await plannedInvoice(ctx.db, rules, customer, month, beforeInstant);
-    if (planned) invoices.push({ customer, month, ...planned });
+  for (const page of pages(customers)) {
+    const prefetched = await prefetch(ctx.db, page, beforeInstant);
+    for (const customer of page) {
+      const planned = await plannedInvoice(ctx.db, rules, customer, month, beforeInstant, prefetched);
+      if (planned) invoices.push({ customer, month, ...planned });
+    }
   }
   return { month: month.month, invoices };
 }
@@ -202,9 +311,10 @@ async function plannedInvoice(
   customer: CustomerRow,
   month: InvoiceMonth,
   beforeInstant: string,
+  prefetched: Prefetched,
 ): Promise<{ invoice: AssembledInvoice; incidentIds: string[] } | null> {
   if (await findCustomerInvoiceForMonth(trx, customer.id, month.month)) return null;
-  const assembled = await assembleFor(trx, rules, customer, month, beforeInstant);
+  const assembled = await assembleFor(trx, rules, customer, month, beforeInstant, prefetched);
   return assembled.invoice.billable ? assembled : null;
 }
 
@@ -214,28 +324,24 @@ async function assembleFor(
   customer: CustomerRow,
   month: InvoiceMonth,
   beforeInstant: string,
+  prefetched: Prefetched,
 ): Promise<{ invoice: AssembledInvoice; incidentIds: string[] }> {
-  const tiers: TierPeriod[] = (await listTierRows(trx, customer.id)).map((r) => ({
-    tier: r.tier as Tier,
-    validFrom: r.valid_from,
-    validTo: r.valid_to,
-  }));
+  const tiers = prefetched.tiers.get(customer.id) ?? [];
   const incidents: PricedIncident[] = [];
   for (const row of await listUninvoicedClosedIncidents(trx, customer.id, beforeInstant)) {
     const reportedAtMs = Date.parse(row.reported_at);
     // The tier valid at the report time by the customer's history (a tier change may be back-dated).
     const tier = tiers.length > 0 ? tierAtReport(tiers, reportedAtMs) : (row.tier as Tier);
     const tariff = tariffForReport(rules.tariffs, reportedAtMs, rules.calendar);
-    const work = (await listWorkEntries(trx, row.id)).map((w) => ({
-      startMs: Date.parse(w.start_at),
-      endMs: Date.parse(w.end_at),
-      engineer: w.engineer_id,
-      withinResponsibility: w.within_responsibility === 1,
-    }));
+    // Closed after the page was read: its work is read now.
+    const work = prefetched.work.get(row.id) ?? (await listWorkEntries(trx, row.id)).map(workEntryOf);
     const price = priceIncident({ tier, reportedAtMs, work }, tariff, rules.calendar);
     incidents.push({ id: row.id, ref: row.ref, tier, reportedAtMs, tariff, price });
   }
-  const operations = (await listUninvoicedOperationsWork(trx, customer.id, beforeInstant)).map((w) => ({
+  const uninvoicedWork = prefetched.withOperationsWork.has(customer.id)
+    ? await listUninvoicedOperationsWork(trx, customer.id, beforeInstant)
+    : [];
+  const operations = uninvoicedWork.map((w) => ({
     id: w.id,
     taskTitle: w.title,
     hostname: w.hostname,

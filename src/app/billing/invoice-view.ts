@@ -170,13 +170,17 @@ export async function loadDocuments(
     rows.map((r) => r.id),
   );
   const byInvoice = new Map<string, InvoiceLineRow[]>();
-  for (const l of lines) byInvoice.set(l.invoice_id, [...(byInvoice.get(l.invoice_id) ?? []), l]);
+  for (const l of lines) {
+    const list = byInvoice.get(l.invoice_id);
+    if (list) list.push(l);
+    else byInvoice.set(l.invoice_id, [l]);
+  }
+  const byId = new Map(rows.map((r) => [r.id, r]));
   const out: { doc: InvoiceDocument; row: InvoiceRow }[] = [];
   for (const row of rows) {
     let credited: { id: string; number: string; issueDate: string } | null = null;
     if (row.credits_invoice_id) {
-      const original =
-        rows.find((r) => r.id === row.credits_invoice_id) ?? (await findInvoice(db, row.credits_invoice_id));
+      const original = byId.get(row.credits_invoice_id) ?? (await findInvoice(db, row.credits_invoice_id));
       if (original)
         credited = { id: original.id, number: original.number ?? '', issueDate: original.issue_date ?? '' };
     }
@@ -185,8 +189,28 @@ export async function loadDocuments(
   return out;
 }
 
+/**
+ * The issued invoices of a run by number, a page at a time (keyset on the number), so a caller that
+ * streams them (the CLI) never holds a month of 10 000 invoices and their lines at once.
+ */
+export async function* runInvoicePages(
+  db: DbOrTrx,
+  runId: string,
+  pageSize = 500,
+): AsyncGenerator<InvoiceView[]> {
+  let afterNumber: number | undefined;
+  for (;;) {
+    const rows = await listInvoiceRows(db, { runId, kind: 'invoice', afterNumber, limit: pageSize });
+    if (rows.length === 0) return;
+    yield (await loadDocuments(db, rows)).map(({ doc, row }) => toInvoiceView(doc, row));
+    if (rows.length < pageSize) return;
+    afterNumber = Number(rows.at(-1)?.number);
+  }
+}
+
 /** The issued documents of a run, by number. */
 export async function loadRunInvoices(db: DbOrTrx, runId: string): Promise<InvoiceView[]> {
-  const rows = await listInvoiceRows(db, { runId, kind: 'invoice', limit: 100_000 });
-  return (await loadDocuments(db, rows)).map(({ doc, row }) => toInvoiceView(doc, row));
+  const out: InvoiceView[] = [];
+  for await (const page of runInvoicePages(db, runId)) out.push(...page);
+  return out;
 }

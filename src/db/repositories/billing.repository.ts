@@ -35,16 +35,20 @@ export async function findInvoiceRun(db: DbOrTrx, month: string): Promise<Invoic
  * transaction, so issuing is one at a time across nodes and what is read next is what was committed.
  */
 export async function lockNumberSeries(db: DbOrTrx, name: string): Promise<void> {
+  const lock = () =>
+    db
+      .updateTable('number_sequences')
+      .set({ next_value: sql`next_value` })
+      .where('name', '=', name)
+      .executeTakeFirst();
+  if (Number((await lock()).numUpdatedRows) > 0) return;
+  // The series' first use: create its row (a concurrent first use waits on the key), then lock it.
   await db
     .insertInto('number_sequences')
     .values({ name, next_value: 1 })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
-  await db
-    .updateTable('number_sequences')
-    .set({ next_value: sql`next_value` })
-    .where('name', '=', name)
-    .execute();
+  await lock();
 }
 
 /** The next number of the series, inside the issuing transaction: a rollback gives it back (no gap). */
@@ -155,6 +159,89 @@ export async function listUninvoicedClosedIncidents(
     .execute();
 }
 
+/** Bound parameters per IN list: well under SQLite's and PostgreSQL's limits. */
+const IN_CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size = IN_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The tier history of several customers at once (the run reads a page of customers per query). */
+export async function listTierRowsOf(
+  db: DbOrTrx,
+  customerIds: readonly string[],
+): Promise<CustomerTierRow[]> {
+  const out: CustomerTierRow[] = [];
+  for (const ids of chunks(customerIds)) {
+    out.push(
+      ...(await db
+        .selectFrom('customer_tiers')
+        .selectAll()
+        .where('customer_id', 'in', ids)
+        .orderBy('customer_id')
+        .orderBy('valid_from')
+        .execute()),
+    );
+  }
+  return out;
+}
+
+/** A work entry of a billable incident, or an incident without work (the work columns null). */
+export interface BillableWorkRow {
+  incident_id: string;
+  start_at: string | null;
+  end_at: string | null;
+  engineer_id: string | null;
+  within_responsibility: number | null;
+}
+
+/**
+ * The work entries of every closed, uninvoiced incident of several customers reported before the
+ * instant, in one query (instead of one per incident), each incident's in listWorkEntries' order. An
+ * incident without work comes as one row with the work columns null, so the caller knows it was read.
+ */
+export async function listBillableWorkOf(
+  db: DbOrTrx,
+  customerIds: readonly string[],
+  beforeInstant: string,
+): Promise<BillableWorkRow[]> {
+  const out: BillableWorkRow[] = [];
+  for (const ids of chunks(customerIds)) {
+    out.push(
+      ...(await db
+        .selectFrom('incidents')
+        .leftJoin('work_entries', 'work_entries.incident_id', 'incidents.id')
+        .select([
+          'incidents.id as incident_id',
+          'work_entries.start_at',
+          'work_entries.end_at',
+          'work_entries.engineer_id',
+          'work_entries.within_responsibility',
+        ])
+        .where('incidents.customer_id', 'in', ids)
+        .where('incidents.state', '=', 'closed')
+        .where('incidents.reported_at', '<', beforeInstant)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('invoiced_incidents')
+                .select('invoiced_incidents.incident_id')
+                .whereRef('invoiced_incidents.incident_id', '=', 'incidents.id'),
+            ),
+          ),
+        )
+        .orderBy('incidents.id')
+        .orderBy('work_entries.start_at')
+        .orderBy('work_entries.end_at')
+        .execute()),
+    );
+  }
+  return out;
+}
+
 export interface UninvoicedWork {
   id: string;
   start_at: string;
@@ -162,6 +249,29 @@ export interface UninvoicedWork {
   title: string;
   in_contract: number;
   hostname: string;
+}
+
+/** Which of the customers have operations work started before the instant and not invoiced yet. */
+export async function listCustomersWithUninvoicedWork(
+  db: DbOrTrx,
+  customerIds: readonly string[],
+  beforeInstant: string,
+): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const ids of chunks(customerIds)) {
+    const rows = await db
+      .selectFrom('operations_work')
+      .innerJoin('operations_tasks', 'operations_tasks.id', 'operations_work.task_id')
+      .innerJoin('servers', 'servers.id', 'operations_tasks.server_id')
+      .select('servers.customer_id')
+      .distinct()
+      .where('servers.customer_id', 'in', ids)
+      .where('operations_work.invoice_line_id', 'is', null)
+      .where('operations_work.start_at', '<', beforeInstant)
+      .execute();
+    for (const r of rows) out.add(r.customer_id);
+  }
+  return out;
 }
 
 /** Operations work on the customer's servers started before the instant and not invoiced yet. */
@@ -209,7 +319,8 @@ export async function insertInvoice(db: DbOrTrx, row: InvoiceRow): Promise<void>
 }
 
 export async function insertInvoiceLines(db: DbOrTrx, rows: InvoiceLineRow[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('invoice_lines').values(rows).execute();
+  // In chunks: a busy customer's hundreds of lines stay under the bound-parameter limits.
+  for (const chunk of chunks(rows)) await db.insertInto('invoice_lines').values(chunk).execute();
 }
 
 /** Draft → issued: number, dates. Once issued the database refuses any further change. */
@@ -230,7 +341,7 @@ export async function insertInvoicedIncidents(
   db: DbOrTrx,
   rows: { incident_id: string; invoice_id: string; created_at: string }[],
 ): Promise<void> {
-  if (rows.length > 0) await db.insertInto('invoiced_incidents').values(rows).execute();
+  for (const chunk of chunks(rows)) await db.insertInto('invoiced_incidents').values(chunk).execute();
 }
 
 export async function markWorkInvoiced(db: DbOrTrx, workId: string, lineId: string): Promise<void> {
