@@ -9,6 +9,7 @@ import * as actions from './migrations/2026-11-28T1800-actions.js';
 import * as billing from './migrations/2026-11-28T1900-billing.js';
 import * as webAccounts from './migrations/2026-11-28T2000-web-accounts.js';
 import * as incidentChangeFeed from './migrations/2026-11-28T2100-incident-change-feed.js';
+import * as incidentListIndexes from './migrations/2026-11-29T0100-incident-list-indexes.js';
 
 // Listed statically (not read from the file system) so the built server and the tests run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28T1900-billing': billing,
   '2026-11-28T2000-web-accounts': webAccounts,
   '2026-11-28T2100-incident-change-feed': incidentChangeFeed,
+  '2026-11-29T0100-incident-list-indexes': incidentListIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -9,8 +9,9 @@ import { assertCustomerVisible, requireRole } from '../access.js';
 import type { AppContext } from '../app-context.js';
 import { reportIncident, type IntakeChannel } from './report-incident.js';
 import { actorOf } from './incident-state.js';
-import { loadIncidentView, toIncidentView, type IncidentView } from './incident-view.js';
-import { loadIncident } from './incident-state.js';
+import { loadIncidentView, type IncidentView } from './incident-view.js';
+import { loadIncidentsOfRows, viewsOfLoaded } from './incident-page-loader.js';
+import { decodeIncidentCursor, encodeIncidentCursor } from './incident-cursor.js';
 import { compareForBoard } from '../../domain/incidents/board.js';
 import { loadPricingRules } from '../pricing/pricing-rules.js';
 
@@ -20,7 +21,8 @@ export async function getIncident(ctx: AppContext, principal: Principal, id: str
   if (!row || (principal.role === 'customer' && row.customer_id !== principal.customerId)) {
     throw new DomainError('NOT_FOUND', 'incident not found');
   }
-  return loadIncidentView(ctx.db, ctx, id);
+  const [view] = await viewsOfLoaded(ctx.db, await loadIncidentsOfRows(ctx.db, [row]), ctx.clock.now());
+  return view as IncidentView;
 }
 
 export interface IncidentPage {
@@ -39,20 +41,7 @@ export async function listIncidents(
       throw new DomainError('NOT_FOUND', 'customer not found');
   }
   const customerId = principal.role === 'customer' ? (principal.customerId as string) : q.customerId;
-  let before: { reportedAt: string; id: string } | undefined;
-  if (q.cursor) {
-    try {
-      const [reportedAt, id] = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as [
-        string,
-        string,
-      ];
-      before = { reportedAt, id };
-    } catch {
-      throw new DomainError('VALIDATION_FAILED', '/cursor: not a cursor this API returned', [
-        { path: '/cursor', message: 'is not a cursor this API returned' },
-      ]);
-    }
-  }
+  const before = q.cursor ? decodeIncidentCursor(q.cursor) : undefined;
   const rows = await listIncidentRows(ctx.db, {
     ...(q.state ? { states: q.state.split(',') } : {}),
     ...(customerId ? { customerId } : {}),
@@ -60,13 +49,13 @@ export async function listIncidents(
     limit: q.limit + 1,
   });
   const page = rows.slice(0, q.limit);
-  const items = await Promise.all(page.map((r) => loadIncidentView(ctx.db, ctx, r.id)));
+  const items = await viewsOfLoaded(ctx.db, await loadIncidentsOfRows(ctx.db, page), ctx.clock.now());
   const last = page.at(-1);
   return {
     items,
     nextCursor:
       rows.length > q.limit && last
-        ? Buffer.from(JSON.stringify([last.reported_at, last.id])).toString('base64url')
+        ? encodeIncidentCursor({ reportedAt: last.reported_at, id: last.id })
         : null,
   };
 }
@@ -81,15 +70,14 @@ export async function incidentBoard(ctx: AppContext, principal: Principal): Prom
     ...(principal.role === 'customer' ? { customerId: principal.customerId as string } : {}),
     limit: 1000,
   });
-  const loaded = await Promise.all(rows.map((r) => loadIncident(ctx.db, ctx, r.id)));
+  const loaded = await loadIncidentsOfRows(ctx.db, rows);
   loaded.sort((a, b) =>
     compareForBoard(
       { ...a.status, tier: a.facts.tier, id: a.row.id },
       { ...b.status, tier: b.facts.tier, id: b.row.id },
     ),
   );
-  const nowMs = ctx.clock.now();
-  return Promise.all(loaded.map((l) => toIncidentView(ctx.db, l, nowMs)));
+  return viewsOfLoaded(ctx.db, loaded, ctx.clock.now());
 }
 
 /** POST /incidents: the portal or an API client reports an incident (or adds to the open one). */

@@ -50,8 +50,17 @@ export function factsOf(row: IncidentRow): IncidentFacts {
 
 /** The service-level targets of a tier valid on a local date (SPEC.md section 3; configuration). */
 export async function slaTargetsFor(db: DbOrTrx, tier: Tier, reportedAtMs: number): Promise<SlaTargets> {
+  return slaTargetsFrom(await listSlaPolicies(db), tier, reportedAtMs);
+}
+
+/** The same from policies read once (a page of incidents reads them once, not once per incident). */
+export function slaTargetsFrom(
+  policies: Awaited<ReturnType<typeof listSlaPolicies>>,
+  tier: Tier,
+  reportedAtMs: number,
+): SlaTargets {
   const date = localDateOfInstant(reportedAtMs);
-  const policy = (await listSlaPolicies(db)).find(
+  const policy = policies.find(
     (p) => p.tier === tier && p.valid_from <= date && (p.valid_to === null || date < p.valid_to),
   );
   if (!policy) throw new DomainError('INTERNAL', `no service-level targets for tier ${tier} on ${date}`);

@@ -64,18 +64,31 @@ export async function toIncidentView(
   loaded: LoadedIncident,
   nowMs: number,
 ): Promise<IncidentView> {
-  const { row, status, facts } = loaded;
+  const { row } = loaded;
   const [customer, server] = await Promise.all([
     row.customer_id ? findCustomer(db, row.customer_id) : undefined,
     row.server_id ? findServer(db, row.server_id) : undefined,
   ]);
+  return buildIncidentView(loaded, nowMs, {
+    customerName: customer?.name ?? null,
+    hostname: server?.hostname ?? null,
+  });
+}
+
+/** The view of a loaded incident, with its customer's name and server's hostname already looked up. */
+export function buildIncidentView(
+  loaded: LoadedIncident,
+  nowMs: number,
+  names: { customerName: string | null; hostname: string | null },
+): IncidentView {
+  const { row, status, facts } = loaded;
   return {
     id: row.id,
     ref: row.ref,
     customerId: row.customer_id,
-    customerName: customer?.name ?? null,
+    customerName: names.customerName,
     serverId: row.server_id,
-    hostname: server?.hostname ?? null,
+    hostname: names.hostname,
     summary: row.summary,
     channel: row.channel,
     callerNumber: row.caller_number,

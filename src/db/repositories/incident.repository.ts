@@ -78,27 +78,38 @@ export interface IncidentListQuery {
   limit: number;
 }
 
-/** Newest first, keyset-paginated on (reported_at, id). */
+/**
+ * Newest first, keyset-paginated on (reported_at, id): each query reads one index range in order and
+ * stops after `limit` rows (migration 2026-11-29T0100). Several states are one query per state merged
+ * here, because an IN list over the index's first column would make the engine sort every match.
+ */
 export async function listIncidentRows(db: DbOrTrx, q: IncidentListQuery): Promise<IncidentRow[]> {
+  const states = q.states ?? [];
+  if (states.length > 1) {
+    const perState = await Promise.all(
+      [...new Set(states)].map((state) => listIncidentRows(db, { ...q, states: [state] })),
+    );
+    return perState
+      .flat()
+      .sort((a, b) => (a.reported_at === b.reported_at ? cmp(b.id, a.id) : cmp(b.reported_at, a.reported_at)))
+      .slice(0, q.limit);
+  }
   let query = db
     .selectFrom('incidents')
     .selectAll()
     .orderBy('reported_at', 'desc')
     .orderBy('id', 'desc')
     .limit(q.limit);
-  if (q.states && q.states.length > 0) query = query.where('state', 'in', q.states);
+  if (states.length === 1) query = query.where('state', '=', states[0] as string);
   if (q.customerId) query = query.where('customer_id', '=', q.customerId);
   if (q.before) {
     const { reportedAt, id } = q.before;
-    query = query.where((eb) =>
-      eb.or([
-        eb('reported_at', '<', reportedAt),
-        eb.and([eb('reported_at', '=', reportedAt), eb('id', '<', id)]),
-      ]),
-    );
+    query = query.where((eb) => eb(eb.refTuple('reported_at', 'id'), '<', eb.tuple(reportedAt, id)));
   }
   return query.execute();
 }
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export async function updateIncidentRow(
   db: DbOrTrx,
