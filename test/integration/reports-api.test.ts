@@ -153,13 +153,15 @@ for (const dialect of DIALECTS) {
       ]);
     });
 
-    it("gives a customer its own organisation's report only, whatever it asks for", async () => {
+    it("gives a customer its own organisation's report only; another's id answers 404", async () => {
       const customer = await t.token('customer', customers.nordhamn);
-      const own = await t.call(
+      const other = await t.call(
         'GET',
         `/api/v1/reports/sla?from=2026-11&to=2026-11&customerId=${customers.ekbacken}`,
         customer,
       );
+      expect(other.statusCode).toBe(404);
+      const own = await t.call('GET', '/api/v1/reports/sla?from=2026-11&to=2026-11', customer);
       expect(own.statusCode).toBe(200);
       expect(own.json().customerId).toBe(customers.nordhamn);
       expect(own.json().customers.map((c: { customerName: string }) => c.customerName)).toEqual([

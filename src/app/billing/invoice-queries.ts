@@ -9,7 +9,7 @@ import { renderInvoicesCsv } from '../../integrations/billing-renderings/invoice
 import { renderInvoicePdf } from '../../integrations/billing-renderings/invoice-pdf.js';
 import { renderInvoiceUbl } from '../../integrations/billing-renderings/invoice-ubl.js';
 import { encodeSie } from '../../integrations/billing-renderings/sie-file.js';
-import { requireRole } from '../access.js';
+import { assertCustomerVisible, requireRole } from '../access.js';
 import type { AppContext } from '../app-context.js';
 import { BILLING_ROLES } from './invoice-run.js';
 import { loadDocuments, toInvoiceView, type InvoiceView } from './invoice-view.js';
@@ -76,7 +76,8 @@ async function listDocuments(
       { path: '/after', message: 'must be an invoice number' },
     ]);
   }
-  if (principal.role === 'customer' && q.customerId && q.customerId !== principal.customerId) return [];
+  // Another customer's id answers 404, as everywhere else, rather than an empty page.
+  if (q.customerId) assertCustomerVisible(principal, q.customerId);
   const customerId = principal.role === 'customer' ? (principal.customerId as string) : q.customerId;
   const rows = await listInvoiceRows(ctx.db, {
     ...(q.month ? { month: q.month } : {}),

@@ -46,9 +46,9 @@ export async function getSlaReport(
   if (months.length === 0) invalidField('/to', 'must not be before from');
   if (months.length > MAX_REPORT_MONTHS)
     invalidField('/to', `a report covers at most ${MAX_REPORT_MONTHS} months`);
-  let customerId = input.customerId;
-  if (principal.role === 'customer') customerId = principal.customerId ?? '';
-  else if (customerId) assertCustomerVisible(principal, customerId);
+  // Another customer's id answers 404 to a customer (not silently its own report).
+  if (input.customerId) assertCustomerVisible(principal, input.customerId);
+  const customerId = principal.role === 'customer' ? (principal.customerId ?? '') : input.customerId;
 
   const range = {
     from: toDbInstant(monthStartMs(from.year, from.month)),

@@ -76,6 +76,7 @@ export const linkPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
       return page(reply, 200, 'Klart', `<p>${escapeHtml(text)}</p>`);
     } catch (error) {
       const domain = toDomainError(error);
+      if (domain?.code === 'NOT_FOUND') return page(reply, 404, 'Okänd länk', '<p>Länken finns inte.</p>');
       if (domain && domain.code !== 'INTERNAL')
         return page(reply, 409, 'Det gick inte', `<p>${escapeHtml(domain.message)}</p>`);
       throw error;
