@@ -9,6 +9,7 @@ import { rosterCommand } from './commands/roster.command.js';
 import { tokenCommand } from './commands/token.command.js';
 import { userCommand } from './commands/user.command.js';
 import { actionsCommand } from './commands/actions.command.js';
+import { backupCommands } from './commands/backup.command.js';
 import { demoCommand } from './commands/demo.command.js';
 
 const program = new Command('ballou')
@@ -34,6 +35,7 @@ program.addCommand(invoiceCommand());
 program.addCommand(rosterCommand());
 program.addCommand(userCommand());
 program.addCommand(actionsCommand());
+for (const command of backupCommands()) program.addCommand(command);
 program.addCommand(demoCommand());
 
 program.parseAsync(process.argv).catch(reportError);

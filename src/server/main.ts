@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
 import { bootstrap } from '../app/bootstrap.js';
+import { markServerRunning } from '../app/backup/backup.js';
 import { formatDemoLogins } from '../app/demo/load-demo-data.js';
 import { JobWorker } from '../app/jobs/job-worker.js';
 import type { Config } from '../config/config.js';
@@ -24,6 +25,9 @@ function findWebRoot(): string | undefined {
 /** `ballou serve`: migrate, start the HTTP server and the job worker, stop cleanly on SIGINT/SIGTERM. */
 export async function startServer(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
+  // `ballou restore` refuses to replace a database a server is using (and a restore under way makes
+  // this wait), so the mark comes before the migrations.
+  const running = await markServerRunning(config);
   const runtime = await bootstrap(config, logger);
   // E.g. without BALLOU_PUBLIC_URL no receipts are asked for and 46elks pages by SMS only.
   for (const note of telephonyStartupNotes(config)) logger.warn(note);
@@ -60,6 +64,7 @@ export async function startServer(config: Config): Promise<void> {
     logger.info({ signal }, 'stopping');
     await worker.stop();
     await app.close();
+    await running.release();
     await runtime.database.close();
     process.exit(0);
   };
