@@ -28,6 +28,7 @@ for (const dialect of DIALECTS) {
     let routes: RouteSpec[];
     let components: Record<string, JsonSchema>;
     let runner: FuzzRunner;
+    let known: Record<string, unknown[]>;
 
     beforeAll(async () => {
       const setupStarted = Date.now();
@@ -37,7 +38,7 @@ for (const dialect of DIALECTS) {
       components = doc.components?.schemas ?? {};
       const creds = new Credentials(t);
       await creds.setUp();
-      await seedData(t, creds);
+      known = await seedData(t, creds);
       runner = new FuzzRunner(t, creds, new IdPools(t, creds));
       await runner.start();
       console.log(`API fuzz on ${dialect}: set up in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
@@ -54,7 +55,7 @@ for (const dialect of DIALECTS) {
       const started = Date.now();
       const cases: FuzzCase[] = [];
       routes.forEach((route, i) => {
-        cases.push(...fc.sample(casesFor(route, { components }), { seed: SEED + i, numRuns: RUNS }));
+        cases.push(...fc.sample(casesFor(route, { components, known }), { seed: SEED + i, numRuns: RUNS }));
       });
       // Interleave routes so that what one case creates (incidents, invoices) feeds later cases.
       const order = fc.sample(fc.shuffledSubarray(cases, { minLength: cases.length }), {
@@ -77,6 +78,11 @@ for (const dialect of DIALECTS) {
           `  writes on 4xx: ${s.writesOn4xx.length} (must be 0; refused logins counted and audited on purpose: ${s.recordedAuthFailures})`,
         ].join('\n'),
       );
+      if (process.env.BALLOU_FUZZ_VERBOSE === '1')
+        for (const [route, statuses] of s.validStatuses)
+          console.log(
+            `  ${statuses.some((x) => x < 300) ? ' ' : '!'} ${route}: ${statuses.sort().join(' ')}`,
+          );
       expect(s.byRoute.size, 'every route was tried').toBe(routes.length);
       expect.soft(s.serverErrors, `5xx answers:\n${show(s.serverErrors)}`).toEqual([]);
       expect.soft(s.notProblemJson, `not problem+json:\n${show(s.notProblemJson)}`).toEqual([]);
@@ -85,18 +91,69 @@ for (const dialect of DIALECTS) {
   });
 }
 
-/** A little of everything the fuzzer can point at: an incident, integrations, an invoice run. */
-async function seedData(t: TestApp, creds: Credentials): Promise<void> {
+/**
+ * A little of everything the fuzzer can point at (an incident, integrations, an invoice run, roster
+ * changes, an operations task, an action authorization), and the real values it should sometimes use.
+ */
+async function seedData(t: TestApp, creds: Credentials): Promise<Record<string, unknown[]>> {
   const admin = creds.tokens.get('admin')?.token ?? '';
-  const post = (url: string, body: unknown) => t.call('POST', url, admin, body);
-  await post('/api/v1/incidents', { customerId: creds.customerId, summary: 'Webbservern svarar inte' });
+  const post = async (url: string, body: unknown) => {
+    const res = await t.call('POST', url, admin, body);
+    if (res.statusCode >= 300)
+      console.log(`fuzz seed: ${url} answered ${res.statusCode} ${res.body.slice(0, 200)}`);
+    return res;
+  };
+  const customerId = creds.customerId;
+  const servers = await t.ctx.db.selectFrom('servers').select(['id', 'hostname', 'customer_id']).execute();
+  const engineers = await t.ctx.db.selectFrom('engineers').select('id').execute();
+  const actions = await t.ctx.db.selectFrom('action_catalogue').select('key').execute();
+  const server = servers.find((s) => s.customer_id === customerId) ?? servers[0];
+  const incident = await post('/api/v1/incidents', {
+    customerId,
+    summary: 'Webbservern svarar inte',
+    serverId: server?.id,
+  });
   for (const kind of ['alertmanager', 'pagerduty', 'generic'] as const) {
-    const res = await post('/api/v1/integrations', {
-      kind,
-      name: `fuzz ${kind}`,
-      customerId: creds.customerId,
-    });
+    const res = await post('/api/v1/integrations', { kind, name: `fuzz ${kind}`, customerId });
     creds.integrationTokens.set(kind, res.json().token);
+    creds.integrationIds.push(res.json().id);
   }
   await post('/api/v1/invoice-runs', { month: '2026-11' });
+  const engineerId = engineers[0]?.id;
+  await post('/api/v1/overrides', {
+    role: 'primary',
+    engineerId,
+    start: '2026-12-03T08:00',
+    end: '2026-12-03T20:00',
+  });
+  await post('/api/v1/unavailability', { engineerId, start: '2026-12-10', end: '2026-12-12' });
+  await post('/api/v1/oncall/feed-tokens', { engineerId });
+  if (server) {
+    await post(`/api/v1/servers/${server.id}/operations-tasks`, {
+      kind: 'security_update',
+      title: 'Patcha',
+      inContract: false,
+    });
+    const action = actions[0]?.key;
+    if (action) {
+      await post(`/api/v1/servers/${server.id}/authorizations`, {
+        action,
+        automatic: false,
+        withinResponsibility: true,
+      });
+      if (incident.statusCode < 300)
+        await post(`/api/v1/incidents/${incident.json().id}/actions`, { action, serverId: server.id });
+    }
+  }
+  const demo = t.runtime.demo?.logins ?? [];
+  return {
+    email: demo.map((l) => l.email),
+    password: demo.map((l) => l.password),
+    hostname: servers.map((s) => s.hostname),
+    action: actions.map((a) => a.key),
+    orgNumber: ['556036-0793', '556677-0011', '556900-7775', '212000-0142'],
+    vatNumber: ['SE556036079301'],
+    endpoint: ['https://push.fuzz.example/send/abc', 'http://push.fuzz.example/x'],
+    summary: ['Webbservern svarar inte', 'Disken full på db1'],
+  };
 }

@@ -62,9 +62,12 @@ export class Credentials {
     this.revokedToken = revoked.token;
   }
 
-  /** Ids the fuzzer must not revoke through DELETE /tokens/{id}: its own credentials. */
+  /** Ids of the integrations whose tokens the webhooks use. */
+  integrationIds: string[] = [];
+
+  /** Ids the fuzzer must not revoke (DELETE /tokens/{id}, /integrations/{id}): its own credentials. */
   protectedIds(): Set<string> {
-    return new Set([...this.tokens.values()].map((v) => v.id));
+    return new Set([...[...this.tokens.values()].map((v) => v.id), ...this.integrationIds]);
   }
 
   async renewToken(role: string): Promise<void> {
@@ -243,6 +246,8 @@ export interface FuzzStats {
   byRoute: Map<string, number>;
   byClass: Record<string, number>;
   byStatus: Map<number, number>;
+  /** Per route, the statuses its valid-looking cases got (how deep the fuzzer reached). */
+  validStatuses: Map<string, number[]>;
   serverErrors: Finding[];
   notProblemJson: Finding[];
   writesOn4xx: Finding[];
@@ -257,6 +262,7 @@ export function newStats(): FuzzStats {
     byRoute: new Map(),
     byClass: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
     byStatus: new Map(),
+    validStatuses: new Map(),
     serverErrors: [],
     notProblemJson: [],
     writesOn4xx: [],
@@ -420,6 +426,11 @@ export class FuzzRunner {
     s.cases++;
     s.byRoute.set(routeKey, (s.byRoute.get(routeKey) ?? 0) + 1);
     s.byStatus.set(res.statusCode, (s.byStatus.get(res.statusCode) ?? 0) + 1);
+    if (process.env.BALLOU_FUZZ_DEBUG === '1' && c.valid && res.statusCode >= 400)
+      console.log(
+        `${res.statusCode} ${c.auth} ${request.method} ${request.url} ${String(request.payload).slice(0, 300)}\n   ${body.slice(0, 300)}`,
+      );
+    if (c.valid) s.validStatuses.set(routeKey, [...(s.validStatuses.get(routeKey) ?? []), res.statusCode]);
     const cls = `${Math.floor(res.statusCode / 100)}xx`;
     s.byClass[cls] = (s.byClass[cls] ?? 0) + 1;
     const describe = (problem: string): Finding => ({
