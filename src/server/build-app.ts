@@ -67,6 +67,9 @@ export async function buildApp({ ctx, webRoot, onRoute }: BuildAppOptions): Prom
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        // ASVS 5.0 3.4.3 (L2): base-uri 'none' (helmet's default is 'self'); the app sets no <base>.
+        baseUri: ["'none'"],
       },
     },
     // The same as frame-ancestors 'none' for browsers that only know X-Frame-Options.
