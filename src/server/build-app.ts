@@ -75,6 +75,13 @@ export async function buildApp({ ctx, webRoot, onRoute }: BuildAppOptions): Prom
     // The same as frame-ancestors 'none' for browsers that only know X-Frame-Options.
     frameguard: { action: 'deny' },
   });
+  // API answers hold tenant data and secrets shown once: no browser or proxy keeps them (ASVS 5.0 14.3.2),
+  // unless a route chose otherwise (the calendar feed, the event stream).
+  app.addHook('onSend', async (request, reply, payload) => {
+    if ((request.routeOptions.url ?? request.url).startsWith('/api/v1/') && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
+    return payload;
+  });
   await app.register(rateLimit, { global: false });
   await app.register(authPlugin, { ctx });
   app.addSchema(Problem);

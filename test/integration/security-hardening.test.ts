@@ -210,6 +210,8 @@ for (const dialect of DIALECTS) {
         expect.soft(Number(hsts?.[1]), what).toBeGreaterThanOrEqual(31_536_000);
         expect.soft(h['x-powered-by'], what).toBeUndefined();
       }
+      for (const what of ['API 200', 'API 401', 'API 404', 'API with session', 'link page'] as const)
+        expect.soft(answers[what].headers['cache-control'], what).toBe('no-store');
       expect(answers['web app screen'].headers['content-type']).toContain('text/html');
       expect(answers['web app screen'].statusCode).toBe(200);
     });
