@@ -185,6 +185,24 @@ for (const dialect of DIALECTS) {
       expect(await tableFingerprints(db, { except: ['sessions'] })).toEqual(before);
     });
 
+    it('ends the browser’s previous session when it logs in again', async () => {
+      const again = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: { cookie },
+        payload: { email: 'admin@ballou.example', password: PASSWORD },
+      });
+      expect(again.statusCode).toBe(200);
+      const fresh = cookieOf(again);
+      expect(fresh).not.toBe(cookie);
+      expect((await t.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(401);
+      expect((await t.app.inject({ url: '/api/v1/auth/me', headers: { cookie: fresh } })).statusCode).toBe(
+        200,
+      );
+      cookie = fresh;
+      csrf = again.json().csrfToken;
+    });
+
     it("sends the security headers on API answers, the web app's HTML and the link pages", async () => {
       const answers = {
         'API 200': await web.inject({ url: '/api/v1/health' }),

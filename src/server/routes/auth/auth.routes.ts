@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../../app/app-context.js';
 import { login, loginWithTotp, logout, type LoginResult } from '../../../app/auth/sessions.js';
@@ -46,6 +46,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   const cookieName = sessionCookieName(ctx.config.cookieSecure);
   await app.register(accountSecurityRoutes, { ctx });
 
+  // A login in a browser that still has a session ends that session: one token per login (ASVS 5.0 7.2.4).
+  const endPreviousSession = async (request: FastifyRequest) => {
+    if (request.sessionId && request.principal) await logout(ctx, request.principal, request.sessionId);
+  };
   const startSession = (reply: FastifyReply, result: LoginResult) => {
     reply.setCookie(cookieName, result.sessionToken, {
       path: '/',
@@ -85,6 +89,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     async (request, reply) => {
       const result = await login(ctx, { ...request.body, requestId: request.id });
       if ('totpRequired' in result) return result;
+      await endPreviousSession(request);
       return startSession(reply, result);
     },
   );
@@ -109,8 +114,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         response: { 200: SessionAnswer, ...STANDARD_ERRORS },
       },
     },
-    async (request, reply) =>
-      startSession(reply, await loginWithTotp(ctx, { ...request.body, requestId: request.id })),
+    async (request, reply) => {
+      const result = await loginWithTotp(ctx, { ...request.body, requestId: request.id });
+      await endPreviousSession(request);
+      return startSession(reply, result);
+    },
   );
 
   app.post(
