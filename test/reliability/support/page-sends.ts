@@ -40,14 +40,25 @@ export async function pageNotifications(db: Db): Promise<PageNotification[]> {
 
 /** How often a notification reached a provider (46elks or Twilio, SMS or call). */
 export function providerSendsOf(providers: Providers, notificationId: string): number {
+  const { elks, twilio } = sendsPerProvider(providers, notificationId);
+  return elks + twilio;
+}
+
+/** How often a notification reached 46elks, and how often Twilio. */
+export function sendsPerProvider(
+  providers: Providers,
+  notificationId: string,
+): { elks: number; twilio: number } {
   const mark = `n=${notificationId}`;
   const has = (url: string | undefined) => url !== undefined && url.includes(mark);
-  return (
-    providers.elks.sms.filter((s) => has(s.whendelivered)).length +
-    providers.elks.calls.filter((c) => has(c.whenhangup)).length +
-    providers.twilio.messages.filter((m) => has(m.statusCallback)).length +
-    providers.twilio.calls.filter((c) => has(c.statusCallback)).length
-  );
+  return {
+    elks:
+      providers.elks.sms.filter((s) => has(s.whendelivered)).length +
+      providers.elks.calls.filter((c) => has(c.whenhangup)).length,
+    twilio:
+      providers.twilio.messages.filter((m) => has(m.statusCallback)).length +
+      providers.twilio.calls.filter((c) => has(c.statusCallback)).length,
+  };
 }
 
 /**
