@@ -216,6 +216,11 @@ export const incidentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
+      // HEAD has no body: Node holds the headers back until the end, so a stream would never answer.
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
       res.write('retry: 3000\n\n');
       const send = (changes: IncidentChange[]) => {
         for (const change of changes)
