@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { casesFor, routesOf, type FuzzCase, type RouteSpec } from './support/fuzz/fuzz-cases.js';
+import { sql } from 'kysely';
+import { changedTables, DatabaseWatch } from './support/fuzz/db-fingerprint.js';
 import { Credentials, FUZZ_ENV, FuzzRunner, IdPools, type Finding } from './support/fuzz/fuzz-runner.js';
 import type { JsonSchema } from './support/fuzz/schema-arbitrary.js';
 import { DIALECTS, startTestApp, type TestApp } from './support/test-runtime.js';
@@ -10,10 +12,18 @@ import { DIALECTS, startTestApp, type TestApp } from './support/test-runtime.js'
  * malformed bodies, path parameters, query strings, headers and credentials, as every role. Properties:
  * never a 5xx, every 4xx/5xx is application/problem+json of the documented shape, and a 4xx wrote
  * nothing (every table's row count and content hash, audit_log and jobs included, before and after).
- * BALLOU_FUZZ_SEED replays a run; BALLOU_FUZZ_RUNS sets the cases per route (default 12).
+ *
+ * The cases run in rounds, one case per route each, in a seeded order. By default up to 12 rounds, at
+ * least 3, and no new round after BALLOU_FUZZ_SECONDS (default 30) so the run fits a busy CI machine.
+ * BALLOU_FUZZ_SEED replays a run (with BALLOU_FUZZ_RUNS = the rounds it printed); BALLOU_FUZZ_RUNS=N runs
+ * exactly N rounds, however long that takes.
  */
 const SEED = process.env.BALLOU_FUZZ_SEED ? Number(process.env.BALLOU_FUZZ_SEED) : Date.now() % 2 ** 31;
 const RUNS = Number(process.env.BALLOU_FUZZ_RUNS ?? 12);
+const MIN_ROUNDS = process.env.BALLOU_FUZZ_RUNS ? RUNS : 3;
+const SECONDS = process.env.BALLOU_FUZZ_RUNS ? Infinity : Number(process.env.BALLOU_FUZZ_SECONDS ?? 30);
+
+const HOST_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
 
 function show(findings: Finding[]): string {
   return findings
@@ -49,25 +59,27 @@ for (const dialect of DIALECTS) {
     });
 
     it('answers every route without a 5xx, with problem+json on errors and no write on a 4xx', async () => {
-      console.log(
-        `API fuzz on ${dialect}: seed ${SEED} (replay: BALLOU_FUZZ_SEED=${SEED}), ${RUNS} cases per route`,
-      );
+      console.log(`API fuzz on ${dialect}: seed ${SEED} (replay: BALLOU_FUZZ_SEED=${SEED})`);
       const started = Date.now();
-      const cases: FuzzCase[] = [];
-      routes.forEach((route, i) => {
-        cases.push(...fc.sample(casesFor(route, { components, known }), { seed: SEED + i, numRuns: RUNS }));
-      });
-      // Interleave routes so that what one case creates (incidents, invoices) feeds later cases.
-      const order = fc.sample(fc.shuffledSubarray(cases, { minLength: cases.length }), {
-        seed: SEED,
-        numRuns: 1,
-      })[0];
-      for (const c of order ?? cases) await runner.run(c);
+      const perRoute = routes.map((route, i) =>
+        fc.sample(casesFor(route, { components, known }), { seed: SEED + i, numRuns: RUNS }),
+      );
+      let rounds = 0;
+      while (rounds < RUNS && (rounds < MIN_ROUNDS || Date.now() - started < SECONDS * 1000)) {
+        const round = perRoute.map((cases) => cases[rounds] as FuzzCase);
+        // Routes interleaved, so that what one case creates (incidents, invoices) feeds later ones.
+        const order = fc.sample(fc.shuffledSubarray(round, { minLength: round.length }), {
+          seed: SEED + rounds,
+          numRuns: 1,
+        })[0];
+        for (const c of order ?? round) await runner.run(c);
+        rounds++;
+      }
       const s = runner.stats;
       const byStatus = [...s.byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}: ${v}`);
       console.log(
         [
-          `API fuzz on ${dialect}: ${s.byRoute.size} routes × ${RUNS} = ${s.cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+          `API fuzz on ${dialect}: ${s.byRoute.size} routes × ${rounds} rounds = ${s.cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s` +
             (s.unsendable ? ` (${s.unsendable} unsendable, skipped)` : '') +
             ` (${(runner.fingerprintMs / 1000).toFixed(1)} s of it watching the database, ${runner.fingerprints} full fingerprints)`,
           `  answers: ${Object.entries(s.byClass)
@@ -88,6 +100,31 @@ for (const dialect of DIALECTS) {
       expect.soft(s.notProblemJson, `not problem+json:\n${show(s.notProblemJson)}`).toEqual([]);
       expect(s.writesOn4xx, `writes on 4xx:\n${show(s.writesOn4xx)}`).toEqual([]);
     }, 600_000);
+
+    it('would notice a write: a new audit row, a job, or one changed field in any table', async () => {
+      const watch = new DatabaseWatch(t.ctx, t.databaseUrl);
+      try {
+        await watch.start();
+        expect(watch.tables).toEqual(expect.arrayContaining(['audit_log', 'jobs', 'incidents', 'users']));
+        const before = await watch.fingerprint();
+        const marker = await watch.marker();
+        expect(changedTables(before, await watch.fingerprint())).toEqual([]);
+        // Same row count, one character different: only the content hash can tell.
+        await sql`update engineers set name = name || '.' where id = (select min(id) from engineers)`.execute(
+          t.ctx.db,
+        );
+        expect(await watch.marker()).not.toBe(marker);
+        const after = await watch.fingerprint();
+        expect(changedTables(before, after)).toEqual(['engineers']);
+        await sql`update users set failed_logins = failed_logins + 1 where id = (select min(id) from users)`.execute(
+          t.ctx.db,
+        );
+        // A counted login failure changes users but not users~core (what the login allowance relies on).
+        expect(changedTables(after, await watch.fingerprint())).toEqual(['users']);
+      } finally {
+        watch.close();
+      }
+    });
   });
 }
 
@@ -126,7 +163,7 @@ async function seedData(t: TestApp, creds: Credentials): Promise<Record<string, 
     start: '2026-12-03T08:00',
     end: '2026-12-03T20:00',
   });
-  await post('/api/v1/unavailability', { engineerId, start: '2026-12-10', end: '2026-12-12' });
+  await post('/api/v1/unavailability', { engineerId, start: '2026-12-10T00:00', end: '2026-12-12T00:00' });
   await post('/api/v1/oncall/feed-tokens', { engineerId });
   if (server) {
     await post(`/api/v1/servers/${server.id}/operations-tasks`, {
@@ -135,14 +172,23 @@ async function seedData(t: TestApp, creds: Credentials): Promise<Record<string, 
       inContract: false,
     });
     const action = actions[0]?.key;
-    if (action) {
-      await post(`/api/v1/servers/${server.id}/authorizations`, {
+    // A server with SSH access (a documentation address: the run stays a queued job, nothing connects).
+    const sshServer = await post(`/api/v1/customers/${customerId}/servers`, {
+      hostname: 'app1.nordhamn.example',
+      ssh: { host: '192.0.2.10', port: 22, user: 'ballou', hostKey: HOST_KEY },
+    });
+    if (action && sshServer.statusCode < 300) {
+      const serverId = sshServer.json().id;
+      await post(`/api/v1/servers/${serverId}/authorizations`, {
         action,
         automatic: false,
         withinResponsibility: true,
       });
-      if (incident.statusCode < 300)
-        await post(`/api/v1/incidents/${incident.json().id}/actions`, { action, serverId: server.id });
+      if (incident.statusCode < 300) {
+        const incidentId = incident.json().id;
+        await post(`/api/v1/incidents/${incidentId}/ack`, { engineerId });
+        await post(`/api/v1/incidents/${incidentId}/actions`, { action, serverId });
+      }
     }
   }
   const demo = t.runtime.demo?.logins ?? [];

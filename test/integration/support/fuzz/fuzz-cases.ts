@@ -4,6 +4,7 @@ import {
   IdRef,
   nastyText,
   tableForName,
+  oddInstant,
   type JsonSchema,
   type SchemaContext,
 } from './schema-arbitrary.js';
@@ -387,6 +388,8 @@ const weirdHeaders: fc.Arbitrary<Record<string, string | Huge>> = fc.oneof(
 
 type Mutation = (c: FuzzCase) => FuzzCase;
 
+const TIME_KEY = /^(at|start|end|from|to|month|after)$|At$|Start$|End$|From$/;
+
 /** A body field to damage: a key of the top-level object (the request's own fields). */
 function keysOf(c: FuzzCase): string[] {
   if (
@@ -445,6 +448,20 @@ function mutation(route: RouteSpec): fc.Arbitrary<Mutation> {
         (c: FuzzCase) =>
           setField(c, pick(keysOf(c), n), s, 'nasty-string'),
     ),
+    fc.tuple(fc.nat(), oddInstant).map(([n, s]) => (c: FuzzCase) => {
+      const timeKeys = keysOf(c).filter((k) => TIME_KEY.test(k));
+      const q = pick(
+        route.query.filter((p) => TIME_KEY.test(p.name)),
+        n,
+      );
+      if (timeKeys.length === 0 && q)
+        return {
+          ...c,
+          label: 'odd-time(query)',
+          query: [...c.query.filter(([k]) => k !== q.name), [q.name, s]],
+        };
+      return setField(c, pick(timeKeys, n), s, 'odd-time');
+    }),
     fc
       .oneof(
         fc.integer(),

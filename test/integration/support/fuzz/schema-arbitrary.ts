@@ -91,7 +91,7 @@ const TIME_FIELDS = new Set([
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** Instants the API reads: dates, local Stockholm times (some on DST edges), times with offsets. */
-export const instantText: fc.Arbitrary<string> = fc
+const plausibleInstant: fc.Arbitrary<string> = fc
   .record({
     y: fc.constantFrom(2026, 2026, 2025, 2027),
     m: fc.constantFrom(11, 12, 12, 1, 3, 10, 6),
@@ -131,12 +131,38 @@ export const instantText: fc.Arbitrary<string> = fc
     }
   });
 
+/** Instants at the edges of what a Date can hold, and calendar nonsense that still looks like a time. */
+export const oddInstant: fc.Arbitrary<string> = fc.constantFrom(
+  '0000-01-01T00:00',
+  '0001-01-01',
+  '9999-12-31T23:59:59.999Z',
+  '+275760-09-13T00:00:00Z',
+  '-271821-04-20T00:00:00Z',
+  '2026-02-30T10:00',
+  '2026-12-01T24:00',
+  '2026-12-01T10:00+14:00',
+  '2026-12-01T10:00-23:59',
+  '2026-12-01T10:00+99:99',
+  '2026-13-01T10:00',
+  '2026-12-01T10:00:60',
+  '2026-12-01T10:00:00.123456789Z',
+  '2026-W49-2',
+  '20261201T100000Z',
+  '1e12',
+  '2026-12-01 10:00',
+);
+
+export const instantText: fc.Arbitrary<string> = fc.oneof(
+  { weight: 9, arbitrary: plausibleInstant },
+  { weight: 1, arbitrary: oddInstant },
+);
+
 const monthText = fc
   .record({
     y: fc.constantFrom(2026, 2026, 2025, 2027),
     m: fc.oneof(fc.integer({ min: 1, max: 12 }), fc.constantFrom(0, 13)),
   })
-  .map(({ y, m }) => `${y}-${pad(m)}`);
+  .map(({ y, m }) => `${pad(y, 4)}-${pad(m)}`);
 
 const phoneText = fc
   .oneof(
