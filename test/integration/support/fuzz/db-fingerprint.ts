@@ -7,11 +7,17 @@ import type { AppContext } from '../../../../src/app/app-context.js';
 export type Fingerprint = Map<string, { rows: number; hash: string }>;
 
 /**
- * Columns a refused login may legitimately change (ASVS 2.2.1: failures are counted and lock the
- * account). The fingerprint also carries `users~core`, the users table without them, so the check
- * can tell a counted failure from any other write.
+ * Columns that authentication itself keeps up to date, even on a request that is then refused: a
+ * refused login counts the failure and may lock the account (ASVS 2.2.1); a token records its last use
+ * (once a minute) and a session its last activity (for the idle timeout, every 30 s). The fingerprint
+ * also carries `<table>~core`, the table without them, so a check can tell this bookkeeping from any
+ * other write.
  */
-const LOGIN_FAILURE_COLUMNS = ['failed_logins', 'locked_until'];
+export const BOOKKEEPING_COLUMNS: Record<string, string[]> = {
+  users: ['failed_logins', 'locked_until'],
+  api_tokens: ['last_used_at'],
+  sessions: ['last_seen_at'],
+};
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -77,9 +83,10 @@ export class DatabaseWatch {
         const one = (label: string, expr: string) =>
           `select '${label}' as t, count(*)::int as n, ` +
           `md5(coalesce(string_agg(${expr}::text, E'\\n' order by ${expr}::text), '')) as h from ${quote(t)} x`;
-        if (t !== 'users') return one(t, 'to_jsonb(x)');
-        const core = `(to_jsonb(x) - '${LOGIN_FAILURE_COLUMNS.join("' - '")}')`;
-        return `${one('users', 'to_jsonb(x)')} union all ${one('users~core', core)}`;
+        const skip = BOOKKEEPING_COLUMNS[t];
+        if (!skip) return one(t, 'to_jsonb(x)');
+        const core = `(to_jsonb(x) - '${skip.join("' - '")}')`;
+        return `${one(t, 'to_jsonb(x)')} union all ${one(`${t}~core`, core)}`;
       });
       const rows = await sql<{
         t: string;
@@ -96,11 +103,12 @@ export class DatabaseWatch {
         const stmt = reader.prepare(`select * from ${quote(t)}`);
         const rows = stmt.raw(true).all() as unknown[][];
         result.set(t, { rows: rows.length, hash: hashRows(rows.map((r) => JSON.stringify(r, bufferAsHex))) });
-        if (t === 'users') {
+        const bookkeeping = BOOKKEEPING_COLUMNS[t];
+        if (bookkeeping) {
           const skip = new Set(
             stmt
               .columns()
-              .map((col, i) => (LOGIN_FAILURE_COLUMNS.includes(col.name) ? i : -1))
+              .map((col, i) => (bookkeeping.includes(col.name) ? i : -1))
               .filter((i) => i >= 0),
           );
           const core = rows.map((r) =>
@@ -109,7 +117,7 @@ export class DatabaseWatch {
               bufferAsHex,
             ),
           );
-          result.set('users~core', { rows: rows.length, hash: hashRows(core) });
+          result.set(`${t}~core`, { rows: rows.length, hash: hashRows(core) });
         }
       }
     })();

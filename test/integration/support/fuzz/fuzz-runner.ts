@@ -5,7 +5,7 @@ import { login, type LoginResult } from '../../../../src/app/auth/sessions.js';
 import { sessionCookieName } from '../../../../src/server/plugins/auth.js';
 import { computeTwilioSignature } from '../../../../src/integrations/telephony/twilio-signature.js';
 import { SYSTEM, type TestApp } from '../test-runtime.js';
-import { changedTables, DatabaseWatch, type Fingerprint } from './db-fingerprint.js';
+import { BOOKKEEPING_COLUMNS, changedTables, DatabaseWatch, type Fingerprint } from './db-fingerprint.js';
 import { Huge, percentEncode, ROLES, type AuthChoice, type FuzzCase } from './fuzz-cases.js';
 import { IdRef } from './schema-arbitrary.js';
 
@@ -253,6 +253,8 @@ export interface FuzzStats {
   writesOn4xx: Finding[];
   /** Refused logins and second factors, counted and audited on purpose (ASVS 2.2.1): not a violation. */
   recordedAuthFailures: number;
+  /** A token's last use or a session's last activity, recorded before the request was refused. */
+  recordedCredentialUse: number;
   unsendable: number;
 }
 
@@ -267,6 +269,7 @@ export function newStats(): FuzzStats {
     notProblemJson: [],
     writesOn4xx: [],
     recordedAuthFailures: 0,
+    recordedCredentialUse: 0,
     unsendable: 0,
   };
 }
@@ -464,7 +467,9 @@ export class FuzzRunner {
     }
     this.fingerprintMs += performance.now() - fpStart;
     if (res.statusCode >= 400 && res.statusCode < 500 && changed.length > 0) {
-      if (await this.isRecordedAuthFailure(changed)) s.recordedAuthFailures++;
+      const kind = await this.classifyWrite(changed);
+      if (kind === 'auth-failure') s.recordedAuthFailures++;
+      else if (kind === 'credential-use') s.recordedCredentialUse++;
       else s.writesOn4xx.push(describe(`changed ${changed.join(', ')}`));
     }
     if (changed.length > 0) {
@@ -474,15 +479,22 @@ export class FuzzRunner {
     await this.keepCredentialsAlive(c, res.statusCode);
   }
 
-  /** A refused login or second factor may count the failure and audit it, and nothing else. */
-  private async isRecordedAuthFailure(changed: string[]): Promise<boolean> {
-    if (!changed.every((t) => t === 'users' || t === 'audit_log')) return false;
-    const added = await this.t.ctx.db
-      .selectFrom('audit_log')
-      .select('action')
-      .where('seq', '>', this.lastAuditSeq)
-      .execute();
-    return added.length > 0 && added.every((a) => AUTH_FAILURE_ACTIONS.has(a.action));
+  /**
+   * What a refused request may write: authentication's own bookkeeping (BOOKKEEPING_COLUMNS: a counted
+   * login failure, a token's last use, a session's last activity) and audit rows of refused logins.
+   * Anything else is a violation.
+   */
+  private async classifyWrite(changed: string[]): Promise<'violation' | 'auth-failure' | 'credential-use'> {
+    if (!changed.every((t) => t === 'audit_log' || t in BOOKKEEPING_COLUMNS)) return 'violation';
+    if (changed.includes('audit_log')) {
+      const added = await this.t.ctx.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('seq', '>', this.lastAuditSeq)
+        .execute();
+      if (!added.every((a) => AUTH_FAILURE_ACTIONS.has(a.action))) return 'violation';
+    }
+    return changed.includes('audit_log') || changed.includes('users') ? 'auth-failure' : 'credential-use';
   }
 
   /** After a logout, a revoked token or a reset account, make the credential anew (outside any check). */
