@@ -173,11 +173,13 @@ for (const dialect of DIALECTS) {
       const result = await runMatrix(app, base, t.ctx, routes, world);
       console.log(
         `access matrix on ${dialect}: ${result.routes} routes × ${result.principals} principals × ` +
-          `${result.idSets} id sets = ${result.requests} requests in ${Date.now() - started} ms; ` +
+          `${result.idSets} id sets + ${result.mixedCases} mixed-id requests = ${result.requests} requests ` +
+          `in ${Date.now() - started} ms; ` +
           `outcomes ${JSON.stringify(result.outcomes)}; violations: ${result.violations.length}`,
       );
       for (const v of result.violations) console.log(`  violation: ${v}`);
-      expect(result.requests).toBe(routes.length * result.principals * result.idSets);
+      expect(result.requests).toBe(routes.length * result.principals * result.idSets + result.mixedCases);
+      expect(result.mixedCases).toBeGreaterThan(0);
       expect(result.violations).toEqual([]);
     }, 600_000);
   });

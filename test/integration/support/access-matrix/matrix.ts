@@ -51,6 +51,8 @@ export interface MatrixResult {
   routes: number;
   principals: number;
   idSets: number;
+  /** Requests with A's parent and B's child ids (beyond routes × principals × id sets). */
+  mixedCases: number;
   requests: number;
   violations: string[];
   /** Requests per outcome, for the printout. */
@@ -87,8 +89,16 @@ function judge(c: Case, answer: Answer, text: string | null, world: World): stri
     const tokenOnSessionRoute = spec.sessionOnly && !principal.session;
     if (status === 401 || (status === 403 && !tokenOnSessionRoute))
       out.push(`${where}: refused although the route admits role ${principal.role}`);
-    if (principal.role === 'customer' && spec.tenant && ids.name === 'other' && status !== 404)
+    if (
+      principal.role === 'customer' &&
+      spec.tenant &&
+      ids.name !== 'own' &&
+      ids.name !== 'random' &&
+      status !== 404
+    )
       out.push(`${where}: another customer's id must answer 404`);
+    if (ids.name === 'mixed' && (status < 400 || status > 499))
+      out.push(`${where}: B's object under A's must be refused (4xx)`);
     if (ids.name === 'random' && spec.params && !spec.static && status !== 404 && !tokenOnSessionRoute)
       out.push(`${where}: an unknown id must answer 404`);
     if (
@@ -144,11 +154,23 @@ export async function runMatrix(
 ): Promise<MatrixResult> {
   const idSetNames: IdSetName[] = ['own', 'other', 'random'];
   const cases: Case[] = [];
+  const idsOfB = Object.values(world.b);
+  let mixedCases = 0;
   for (const route of routes) {
     const spec = specFor(route.method, route.url);
     if (!spec) continue; // the completeness test reports it
-    for (const principal of world.principals)
+    for (const principal of world.principals) {
       for (const name of idSetNames) cases.push({ route, spec, principal, ids: world.idSets[name] });
+      // A's parent with B's child: only where the request then names something of B.
+      const mixed = world.idSets.mixed;
+      const request = spec.tenant
+        ? `${urlFor(route.url, spec, mixed)} ${JSON.stringify(spec.body?.(mixed) ?? '')}`
+        : '';
+      if (idsOfB.some((id) => request.includes(id))) {
+        cases.push({ route, spec, principal, ids: mixed });
+        mixedCases += 1;
+      }
+    }
   }
   const isWrite = (c: Case) => WRITE.has(c.route.method);
   const admitted = (c: Case) => roleAllowed(c.route, c.spec, c.principal) !== false;
@@ -159,12 +181,26 @@ export async function runMatrix(
     { cases: cases.filter((c) => isWrite(c) && !admitted(c)), inert: 'all' },
     { cases: cases.filter((c) => isWrite(c) && customerProbe(c)), inert: 'each' },
     {
+      cases: cases.filter((c) => isWrite(c) && admitted(c) && c.ids.name === 'mixed' && !customerProbe(c)),
+      inert: 'all',
+    },
+    {
       cases: cases.filter(
-        (c) => isWrite(c) && admitted(c) && !customerProbe(c) && c.principal.role === 'customer',
+        (c) =>
+          isWrite(c) &&
+          admitted(c) &&
+          !customerProbe(c) &&
+          c.principal.role === 'customer' &&
+          c.ids.name !== 'mixed',
       ),
       inert: 'no',
     },
-    { cases: cases.filter((c) => isWrite(c) && admitted(c) && c.principal.role !== 'customer'), inert: 'no' },
+    {
+      cases: cases.filter(
+        (c) => isWrite(c) && admitted(c) && c.principal.role !== 'customer' && c.ids.name !== 'mixed',
+      ),
+      inert: 'no',
+    },
   ];
   const violations: string[] = [];
   const outcomes: Record<string, number> = {};
@@ -214,6 +250,7 @@ export async function runMatrix(
     routes: new Set(routes.map((r) => `${r.method} ${r.url}`)).size,
     principals: world.principals.length,
     idSets: idSetNames.length,
+    mixedCases,
     requests,
     violations,
     outcomes,

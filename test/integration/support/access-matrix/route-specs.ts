@@ -202,7 +202,7 @@ const API: Record<string, RouteSpec> = {
   // incidents
   'POST /incidents': {
     tenant: true,
-    body: (s) => ({ customerId: s.customerId, serverId: s.serverId, summary: 'Matris: disken är full' }),
+    body: (s) => ({ customerId: s.customerId, serverId: s.childServerId, summary: 'Matris: disken är full' }),
   },
   'GET /incidents': { tenant: true, query: (s) => ({ customerId: s.customerId }) },
   'GET /incidents/stream': { stream: true },
@@ -262,7 +262,7 @@ const API: Record<string, RouteSpec> = {
   'POST /incidents/:id/actions': {
     tenant: true,
     params: id('incidentId'),
-    body: (s) => ({ action: 'restart-web', serverId: s.serverId }),
+    body: (s) => ({ action: 'restart-web', serverId: s.childServerId }),
   },
   'GET /incidents/:id/action-runs': { tenant: true, params: id('incidentId') },
   'GET /action-runs/:id': { tenant: true, params: id('actionRunId') },

@@ -20,6 +20,8 @@ export interface TenantIds {
   contactId: string;
   appOncallId: string;
   serverId: string;
+  /** The server named in a body under another parent (POST /incidents, running an action). */
+  childServerId: string;
   authorizationId: string;
   incidentId: string;
   closedIncidentId: string;
@@ -48,7 +50,11 @@ export interface GlobalIds {
   pushSubscriptionId: string;
 }
 
-export type IdSetName = 'own' | 'other' | 'random';
+/**
+ * `mixed`: A's customer, server and incidents with B's contact, application contact, authorization and
+ * (in bodies) server: a child of B reached through a parent of A must answer 404 too, and change nothing.
+ */
+export type IdSetName = 'own' | 'other' | 'random' | 'mixed';
 export type IdSet = TenantIds & GlobalIds & { name: IdSetName };
 
 export type PrincipalName =
@@ -194,6 +200,7 @@ async function seedTenant(
     contactId: contact.id,
     appOncallId: appOncall.id,
     serverId: server.id,
+    childServerId: server.id,
     authorizationId: authorization.id,
     incidentId: open.id,
     closedIncidentId: closed.id,
@@ -359,11 +366,13 @@ export async function seedWorld(t: TestApp): Promise<World> {
   for (const role of ['manager', 'billing', 'admin'] as const)
     principals.push({ name: role, role, headers: bearer(role === 'admin' ? admin : await t.token(role)) });
 
+  const randomServer = randomUUID();
   const random = (): TenantIds => ({
     customerId: randomUUID(),
     contactId: randomUUID(),
     appOncallId: randomUUID(),
-    serverId: randomUUID(),
+    serverId: randomServer,
+    childServerId: randomServer,
     authorizationId: randomUUID(),
     incidentId: randomUUID(),
     closedIncidentId: randomUUID(),
@@ -399,6 +408,15 @@ export async function seedWorld(t: TestApp): Promise<World> {
       own: { ...A.ids, ...global, name: 'own' },
       other: { ...B.ids, ...global, name: 'other' },
       random: { ...random(), ...randomGlobal, name: 'random' },
+      mixed: {
+        ...A.ids,
+        ...global,
+        name: 'mixed',
+        contactId: B.ids.contactId,
+        appOncallId: B.ids.appOncallId,
+        authorizationId: B.ids.authorizationId,
+        childServerId: B.ids.serverId,
+      },
     },
   };
 }
