@@ -18,8 +18,9 @@
  * - none reached a provider twice, except a page whose send a killed process had started (it cannot know
  *   whether the provider took it, so it sends again: at least once, never lost, docs/paging.md).
  *
- * BALLOU_CRASH_SEEDS=n runs seeds 1..n (default 1 per engine in `npm test`: 30–60 s), BALLOU_CRASH_SEED=k
- * replays one, BALLOU_CRASH_KILLS the kills per seed (default 3). `npm run test:crash` runs more of both.
+ * BALLOU_CRASH_SEEDS=n runs n seeds from BALLOU_CRASH_SEED_FROM (default 1 seed from 1 per engine in
+ * `npm test`: 30–60 s), BALLOU_CRASH_SEED=k replays one, BALLOU_CRASH_KILLS the kills per seed (default 3).
+ * `npm run test:crash` runs more of both.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -51,7 +52,10 @@ import { seededRandom } from './support/traffic.js';
 
 const SEEDS = process.env.BALLOU_CRASH_SEED
   ? [Number(process.env.BALLOU_CRASH_SEED)]
-  : Array.from({ length: Number(process.env.BALLOU_CRASH_SEEDS ?? 1) }, (_, i) => i + 1);
+  : Array.from(
+      { length: Number(process.env.BALLOU_CRASH_SEEDS ?? 1) },
+      (_, i) => i + Number(process.env.BALLOU_CRASH_SEED_FROM ?? 1),
+    );
 const KILLS = Number(process.env.BALLOU_CRASH_KILLS ?? 3);
 const LANES = 6;
 /** Each kill comes this many ms after the sender started or the server came back. */
