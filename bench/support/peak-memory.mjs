@@ -1,6 +1,6 @@
 // Preloaded into a measured child process (`node --import ./bench/support/peak-memory.mjs …`): on exit it
 // writes the process's own peak resident set (VmHWM from /proc/self/status, else resourceUsage().maxRSS)
-// in KiB to the file named by BALLOU_BENCH_PEAK_FILE, so the parent reads the run's peak, not its own.
+// in KiB, and its CPU seconds (user + system), as JSON to the file named by BALLOU_BENCH_PEAK_FILE, so the parent reads the run's peak, not its own.
 import fs from 'node:fs';
 
 const file = process.env.BALLOU_BENCH_PEAK_FILE;
@@ -13,6 +13,7 @@ if (file) {
     } catch {
       // not Linux: maxRSS is the same figure
     }
-    fs.writeFileSync(file, String(kib));
+    const cpu = process.cpuUsage();
+    fs.writeFileSync(file, JSON.stringify({ peakKiB: kib, cpuSeconds: (cpu.user + cpu.system) / 1e6 }));
   });
 }

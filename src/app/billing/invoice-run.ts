@@ -176,6 +176,8 @@ async function issueMonth(
   const { rules, customers } = await billableCustomers(ctx, month, beforeInstant);
   let created = 0;
   let done = 0;
+  // One customer after the other, each waiting for its commit: a failure (or a crash) stops the run
+  // right there, and the numbers follow the name order, as ADR 0018 and its tests want.
   for (const page of pages(customers)) {
     const prefetched = await prefetch(ctx.db, page, beforeInstant);
     for (const customer of page) {
