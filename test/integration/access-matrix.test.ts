@@ -168,13 +168,43 @@ for (const dialect of DIALECTS) {
       expect((await get('/api/v1/oncall/calendar.ics')).status).toBe(403);
     });
 
+    it('keeps the fixes the matrix found', async () => {
+      const session = world.principals.find((p) => p.name === 'customerA-session')!;
+      const asA = (url: string, method: 'GET' | 'POST' = 'GET') =>
+        app.inject({ method, url, headers: session.headers(method) });
+      // Another customer's id in a list filter answers 404, not the caller's own data or an empty page.
+      const report = `/api/v1/reports/sla?from=${BILLED_MONTH}&to=${BILLED_MONTH}`;
+      expect((await asA(`${report}&customerId=${world.b.customerId}`)).statusCode).toBe(404);
+      const own = await asA(report);
+      expect(own.statusCode).toBe(200);
+      expect(own.json().customerId).toBe(world.a.customerId);
+      expect((await asA(`/api/v1/invoices?customerId=${world.b.customerId}`)).statusCode).toBe(404);
+      expect((await asA(`/api/v1/invoices?customerId=${world.a.customerId}`)).json().items).toHaveLength(2);
+      // An unknown one-time link answers 404 on POST as on GET (was 409).
+      const unknown = await app.inject({
+        method: 'POST',
+        url: '/l/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'decision=yes',
+      });
+      expect(unknown.statusCode).toBe(404);
+      // Billing may not log operations work: the route says so (was: admitted by the route, 403 inside).
+      const work = routes.find((r) => r.method === 'POST' && r.url === '/api/v1/operations-tasks/:id/work');
+      expect(work?.access).toEqual({ roles: ['admin', 'manager', 'engineer'] });
+      // HEAD on the incident stream answers at once instead of never.
+      const head = await openStream(base, '/api/v1/incidents/stream', session.headers('HEAD'), 'HEAD', 5_000);
+      head.close();
+      expect(head.status).toBe(200);
+      expect(head.contentType).toContain('text/event-stream');
+    });
+
     it('enforces every route’s declared roles and never shows customer A anything of customer B', async () => {
       const started = Date.now();
       const result = await runMatrix(app, base, t.ctx, routes, world);
       console.log(
         `access matrix on ${dialect}: ${result.routes} routes × ${result.principals} principals × ` +
-          `${result.idSets} id sets + ${result.mixedCases} mixed-id requests = ${result.requests} requests ` +
-          `in ${Date.now() - started} ms; ` +
+          `${result.idSets} id sets + ${result.mixedCases} mixed-id cases = ${result.requests} cases ` +
+          `(${result.sent} requests sent) in ${Date.now() - started} ms; ` +
           `outcomes ${JSON.stringify(result.outcomes)}; violations: ${result.violations.length}`,
       );
       for (const v of result.violations) console.log(`  violation: ${v}`);
