@@ -4,9 +4,10 @@ import {
   hostnamesOf,
   listEventsOfIncidents,
   listWorkEntriesOfIncidents,
+  type TimelineEventRow,
 } from '../../db/repositories/incident-batch.repository.js';
 import { listSlaPolicies } from '../../db/repositories/incident.repository.js';
-import type { IncidentEventRow, IncidentRow, WorkEntryRow } from '../../db/tables/incident.table.js';
+import type { IncidentRow, WorkEntryRow } from '../../db/tables/incident.table.js';
 import { deriveIncident } from '../../domain/incidents/derive-incident.js';
 import { factsOf, slaTargetsFrom, toDomainEvent, type LoadedIncident } from './incident-state.js';
 import { buildIncidentView, type IncidentView } from './incident-view.js';
@@ -38,7 +39,7 @@ export async function loadIncidentsOfRows(
     listWorkEntriesOfIncidents(db, ids),
     listSlaPolicies(db),
   ]);
-  const events = groupBy<IncidentEventRow>(eventRows, (e) => e.incident_id);
+  const events = groupBy<TimelineEventRow>(eventRows, (e) => e.incident_id);
   const work = groupBy<WorkEntryRow>(workRows, (w) => w.incident_id);
   return rows.map((row) => {
     const facts = factsOf(row);

@@ -30,7 +30,9 @@ export function actorOf(principal: Principal): Actor {
 
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: null, name: 'Ballou' };
 
-export function toDomainEvent(row: IncidentEventRow): IncidentEvent {
+export function toDomainEvent(
+  row: Pick<IncidentEventRow, 'seq' | 'type' | 'at' | 'actor_type' | 'actor_id' | 'actor_name' | 'data'>,
+): IncidentEvent {
   return {
     seq: row.seq,
     type: row.type as IncidentEventType,

@@ -156,3 +156,37 @@ export async function advanceSequence(db: DbOrTrx, name: string, nextValue: numb
     )
     .execute();
 }
+
+/** True when the table has no rows (a bulk load into an empty table may defer its indexes). */
+export async function isEmptyTable(db: DbOrTrx, table: keyof Database & string): Promise<boolean> {
+  const row = await sql<{ one: number }>`select 1 as one from ${sql.table(table)} limit 1`.execute(db);
+  return row.rows.length === 0;
+}
+
+/**
+ * Drops the secondary indexes of the tables (not primary keys or constraints) and returns the statements
+ * that recreate them exactly as they were, read from the engine's catalogue. Building an index once after
+ * a load sorts; keeping it during the load writes all over it for every row.
+ */
+export async function dropSecondaryIndexes(
+  db: DbOrTrx,
+  kind: DatabaseKind,
+  tables: ReadonlyArray<keyof Database & string>,
+): Promise<string[]> {
+  const found =
+    kind === 'sqlite'
+      ? await sql<{ name: string; definition: string }>`
+          select name, sql as definition from sqlite_master
+          where type = 'index' and sql is not null and tbl_name in (${sql.join(tables)})`.execute(db)
+      : await sql<{ name: string; definition: string }>`
+          select i.indexname as name, i.indexdef as definition from pg_indexes i
+          where i.schemaname = current_schema() and i.tablename in (${sql.join(tables)})
+            and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`.execute(db);
+  for (const index of found.rows) await sql`drop index ${sql.id(index.name)}`.execute(db);
+  return found.rows.map((index) => index.definition);
+}
+
+/** Runs the statements dropSecondaryIndexes returned. */
+export async function recreateIndexes(db: DbOrTrx, definitions: readonly string[]): Promise<void> {
+  for (const definition of definitions) await sql.raw(definition).execute(db);
+}

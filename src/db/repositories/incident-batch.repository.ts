@@ -6,14 +6,20 @@ import type { IncidentEventRow, WorkEntryRow } from '../tables/incident.table.js
  * incident): timelines, work entries, customer names and hostnames.
  */
 
+/** The columns a timeline shows (not the row id and insert time: less to read at hundreds of events). */
+export type TimelineEventRow = Pick<
+  IncidentEventRow,
+  'incident_id' | 'seq' | 'type' | 'at' | 'actor_type' | 'actor_id' | 'actor_name' | 'data'
+>;
+
 export async function listEventsOfIncidents(
   db: DbOrTrx,
   ids: readonly string[],
-): Promise<IncidentEventRow[]> {
+): Promise<TimelineEventRow[]> {
   if (ids.length === 0) return [];
   return db
     .selectFrom('incident_events')
-    .selectAll()
+    .select(['incident_id', 'seq', 'type', 'at', 'actor_type', 'actor_id', 'actor_name', 'data'])
     .where('incident_id', 'in', ids)
     .orderBy('incident_id')
     .orderBy('seq')
