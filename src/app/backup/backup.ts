@@ -59,8 +59,8 @@ async function audit(
 
 /**
  * `ballou backup`: a consistent copy of the configured database while the server may keep running,
- * written to a temporary file beside `out` and renamed into place, so `out` is whole or untouched. The
- * live database's audit log records it.
+ * written to a temporary file beside `out` and renamed into place, so `out` is whole or untouched. On
+ * PostgreSQL the live database's audit log records it.
  */
 export async function backupDatabase(
   config: Config,
@@ -83,7 +83,10 @@ export async function backupDatabase(
     fs.rmSync(partial, { force: true });
   }
   const bytes = fs.statSync(file).size;
-  await audit(config.databaseUrl, principal, 'database.backed_up', { engine, file, bytes });
+  // On SQLite the running server is the one writer: a second process writing beside it under load made
+  // its requests time out on the lock, so there the backup only reads (and says so on standard output).
+  if (engine === 'postgres')
+    await audit(config.databaseUrl, principal, 'database.backed_up', { engine, file, bytes });
   logger?.info({ engine, file, bytes }, 'database backed up');
   return { engine, file, bytes };
 }

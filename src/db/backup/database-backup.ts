@@ -70,12 +70,18 @@ export async function inspectBackupFile(file: string): Promise<BackupKind> {
 
 // ---------------------------------------------------------------------------------------------- SQLite
 
+/**
+ * The rest of the pages in one step: one read snapshot, so writes by the server meanwhile cannot make the
+ * backup start over (in steps of 100 pages a busy database could keep it restarting for ever).
+ */
+const ALL_PAGES = () => 0x7fffffff;
+
 /** A consistent copy of a live SQLite database (other processes may go on writing), to `out`. */
 export async function backupSqlite(databaseUrl: string, out: string): Promise<void> {
   const source = new SQLite(sqliteFileOf(databaseUrl), { readonly: true, fileMustExist: true });
   try {
     createPrivateFile(out);
-    await source.backup(out);
+    await source.backup(out, { progress: ALL_PAGES });
   } finally {
     source.close();
   }
@@ -85,7 +91,7 @@ export async function backupSqlite(databaseUrl: string, out: string): Promise<vo
 export async function restoreSqlite(from: string, databaseUrl: string): Promise<void> {
   const source = new SQLite(from, { readonly: true, fileMustExist: true });
   try {
-    await source.backup(sqliteFileOf(databaseUrl));
+    await source.backup(sqliteFileOf(databaseUrl), { progress: ALL_PAGES });
   } finally {
     source.close();
   }
