@@ -179,6 +179,7 @@ for (const dialect of DIALECTS) {
           // Every callout's page goes out: its step-0 job is done, its SMS and call are sent and reached a
           // provider. Pages still pending after the last restart go out now.
           const callouts = await calloutIncidents(db);
+          const incidents = (await db.selectFrom('incidents').select('id').execute()).length;
           expect(callouts.length, fail('no callout incidents')).toBeGreaterThan(0);
           const pageState = async () => {
             const pages = await pageNotifications(db);
@@ -241,7 +242,8 @@ for (const dialect of DIALECTS) {
             `crash ${dialect} seed ${seed}: ${sent.requests} requests from the sender process for ` +
               `${sent.deliveries} deliveries (+${sent.repeats} repeats), ${acknowledged.length} acknowledged; ` +
               `${KILLS} kills (after ${kills.map((k) => `${k.afterMs}+${k.deadMs}`).join(', ')} ms, ` +
-              `acknowledged so far ${kills.map((k) => k.ackedBefore).join(', ')}); ${callouts.length} callouts, ` +
+              `acknowledged so far ${kills.map((k) => k.ackedBefore).join(', ')}); ${incidents} incidents, ` +
+              `${callouts.length} of them callouts, ` +
               `${pages.length} pages; lost 0 deliveries, 0 pages; ${duplicated.length} pages sent twice ` +
               `(${inFlight} sends were in flight at a kill: the dead process cannot know whether the provider ` +
               `took them, so they go again); ${((Date.now() - started) / 1000).toFixed(1)} s`,
