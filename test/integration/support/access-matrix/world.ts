@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { createBrowser } from '../../../stand-ins/push-service-stand-in.js';
 import { closedIncident } from '../../billing-helpers.js';
 import type { TestApp } from '../test-runtime.js';
 
@@ -334,8 +335,7 @@ export async function seedWorld(t: TestApp): Promise<World> {
     integrationId: integration.id,
     apiTokenId: spareToken.id,
     userId: staffUser.id,
-    // Web push needs a browser session; no customer ever reaches it (staff only), so a random id will do.
-    pushSubscriptionId: randomUUID(),
+    pushSubscriptionId: '',
   };
 
   const browser = async (name: PrincipalName, role: 'customer' | 'engineer', email: string) => {
@@ -363,6 +363,16 @@ export async function seedWorld(t: TestApp): Promise<World> {
     { name: 'customerA-token', role: 'customer', headers: bearer(customerToken) },
     await browser('engineer-session', 'engineer', 'ingenjor@ballou.example'),
   ];
+  // The engineer's phone subscribes to web push (an unreachable endpoint: a test push fails at once).
+  const engineerBrowser = principals.at(-1)!;
+  const subscribed = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/me/push-subscriptions',
+    headers: engineerBrowser.headers('POST'),
+    payload: createBrowser().subscription('https://127.0.0.1:9/matris/ingenjor'),
+  });
+  expect(subscribed.statusCode, subscribed.body).toBe(201);
+  global.pushSubscriptionId = subscribed.json().id;
   for (const role of ['manager', 'billing', 'admin'] as const)
     principals.push({ name: role, role, headers: bearer(role === 'admin' ? admin : await t.token(role)) });
 
