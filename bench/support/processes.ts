@@ -1,0 +1,89 @@
+/**
+ * The processes of a server bench: the load generator and the bare ceiling server (each its own Node
+ * process, like the real server), and the resident memory of a process read from /proc.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BareSettings } from './bare-server.js';
+import type { LoadResult, LoadSettings } from './load-client.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+function tsxProcess(script: string, env: Record<string, string>) {
+  return spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs autocannon in a second process and returns its result. */
+export async function runLoadProcess(settings: LoadSettings): Promise<LoadResult> {
+  const child = tsxProcess('bench/support/load-client.ts', { BENCH_LOAD: JSON.stringify(settings) });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const line = out.trim().split('\n').at(-1) ?? '';
+  if (code !== 0 || !line.startsWith('{')) throw new Error(`load generator failed (${code}): ${err}${out}`);
+  return JSON.parse(line) as LoadResult;
+}
+
+export interface BareServer {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the ceiling server (bench/support/bare-server.ts) and waits until it listens. */
+export async function startBareServer(settings: BareSettings): Promise<BareServer> {
+  const child = tsxProcess('bench/support/bare-server.ts', { BENCH_BARE: JSON.stringify(settings) });
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`bare server exited (${code}): ${err}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid as number,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Resident set size of a process in MiB (VmRSS of /proc/<pid>/status); NaN where there is no /proc. */
+export function rssMiB(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb === undefined ? Number.NaN : Number(kb) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Samples a process's RSS every `everyMs` until stopped; returns the peak. */
+export function sampleRss(pid: number, everyMs = 100): { stop(): number } {
+  let peak = rssMiB(pid);
+  const timer = setInterval(() => {
+    const now = rssMiB(pid);
+    if (!(now <= peak)) peak = now;
+  }, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, rssMiB(pid));
+    },
+  };
+}
