@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { casesFor, routesOf, type FuzzCase, type RouteSpec } from './support/fuzz/fuzz-cases.js';
 import { sql } from 'kysely';
 import { changedTables, DatabaseWatch } from './support/fuzz/db-fingerprint.js';
-import { Credentials, FUZZ_ENV, FuzzRunner, IdPools, type Finding } from './support/fuzz/fuzz-runner.js';
+import { loadDemoData, type DemoLogins } from '../../src/app/demo/load-demo-data.js';
+import {
+  Credentials,
+  FUZZ_ENV,
+  FuzzRunner,
+  IdPools,
+  seededIds,
+  type Finding,
+} from './support/fuzz/fuzz-runner.js';
 import type { JsonSchema } from './support/fuzz/schema-arbitrary.js';
 import { DIALECTS, startTestApp, type TestApp } from './support/test-runtime.js';
 
@@ -43,12 +51,14 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       const setupStarted = Date.now();
       t = await startTestApp(dialect, FUZZ_ENV);
+      t.ctx.newId = seededIds(SEED);
+      const demo = await loadDemoData(t.ctx);
       const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
       routes = routesOf(doc);
       components = doc.components?.schemas ?? {};
       const creds = new Credentials(t);
-      await creds.setUp();
-      known = await seedData(t, creds);
+      await creds.setUp(demo);
+      known = await seedData(t, creds, demo);
       runner = new FuzzRunner(t, creds, new IdPools(t, creds));
       await runner.start();
       console.log(`API fuzz on ${dialect}: set up in ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
@@ -56,6 +66,34 @@ for (const dialect of DIALECTS) {
     afterAll(async () => {
       runner?.close();
       await t?.close();
+    });
+
+    it('allows a refused action run its record (ADR 0017) and nothing more', async () => {
+      if (!refusable) throw new Error('the seed made no incident with an SSH server');
+      const route = routes.find((r) => r.method === 'POST' && r.path === '/api/v1/incidents/{id}/actions');
+      if (!route) throw new Error('POST /api/v1/incidents/{id}/actions is not in the OpenAPI document');
+      const s = runner.stats;
+      const before = {
+        refused: s.byStatus.get(403) ?? 0,
+        recorded: s.recordedRefusals,
+        writes: s.writesOn4xx.length,
+      };
+      const refused: FuzzCase = {
+        route,
+        valid: true,
+        label: 'unauthorized action',
+        method: 'POST',
+        auth: 'token:admin',
+        providerAuth: 'none',
+        pathValues: { id: refusable.incidentId },
+        query: [],
+        body: { kind: 'json', value: { action: refusable.action, serverId: refusable.serverId } },
+        headers: {},
+      };
+      await runner.run(refused);
+      expect(s.byStatus.get(403)).toBe(before.refused + 1);
+      expect(s.recordedRefusals).toBe(before.recorded + 1);
+      expect(s.writesOn4xx.length).toBe(before.writes);
     });
 
     it('answers every route without a 5xx, with problem+json on errors and no write on a 4xx', async () => {
@@ -90,7 +128,7 @@ for (const dialect of DIALECTS) {
             .join(', ')}  (${byStatus.join(', ')})`,
           `  5xx found: ${s.serverErrors.length} (must be 0)`,
           `  error answers not problem+json: ${s.notProblemJson.length} (must be 0)`,
-          `  writes on 4xx: ${s.writesOn4xx.length} (must be 0; refused logins counted and audited on purpose: ${s.recordedAuthFailures}, credential use recorded: ${s.recordedCredentialUse})`,
+          `  writes on 4xx: ${s.writesOn4xx.length} (must be 0; refused logins counted and audited on purpose: ${s.recordedAuthFailures}, credential use recorded: ${s.recordedCredentialUse}, refused action runs recorded (ADR 0017): ${s.recordedRefusals})`,
         ].join('\n'),
       );
       if (process.env.BALLOU_FUZZ_VERBOSE === '1')
@@ -141,7 +179,14 @@ for (const dialect of DIALECTS) {
  * A little of everything the fuzzer can point at (an incident, integrations, an invoice run, roster
  * changes, an operations task, an action authorization), and the real values it should sometimes use.
  */
-async function seedData(t: TestApp, creds: Credentials): Promise<Record<string, unknown[]>> {
+/** An incident, a server with SSH and a catalogue action not authorized there: a run is refused. */
+let refusable: { incidentId: string; serverId: string; action: string } | undefined;
+
+async function seedData(
+  t: TestApp,
+  creds: Credentials,
+  demo: DemoLogins,
+): Promise<Record<string, unknown[]>> {
   const admin = creds.tokens.get('admin')?.token ?? '';
   const post = async (url: string, body: unknown) => {
     const res = await t.call('POST', url, admin, body);
@@ -197,13 +242,13 @@ async function seedData(t: TestApp, creds: Credentials): Promise<Record<string, 
         const incidentId = incident.json().id;
         await post(`/api/v1/incidents/${incidentId}/ack`, { engineerId });
         await post(`/api/v1/incidents/${incidentId}/actions`, { action, serverId });
+        refusable = { incidentId, serverId, action: actions[1]?.key ?? 'none' };
       }
     }
   }
-  const demo = t.runtime.demo?.logins ?? [];
   return {
-    email: demo.map((l) => l.email),
-    password: demo.map((l) => l.password),
+    email: demo.logins.map((l) => l.email),
+    password: demo.logins.map((l) => l.password),
     hostname: servers.map((s) => s.hostname),
     action: actions.map((a) => a.key),
     orgNumber: ['556036-0793', '556677-0011', '556900-7775', '212000-0142'],

@@ -19,6 +19,15 @@ export const BOOKKEEPING_COLUMNS: Record<string, string[]> = {
   sessions: ['last_seen_at'],
 };
 
+/**
+ * Parts of a table fingerprinted on their own. A refused action run is recorded on purpose (ADR 0017:
+ * "every refusal must be on record", committed before the 403/409): `action_runs~kept` is every run but
+ * the refused ones, so a check can allow the record of a refusal and nothing more.
+ */
+export const SUBSETS: Record<string, { table: string; where: string }> = {
+  'action_runs~kept': { table: 'action_runs', where: "status <> 'refused'" },
+};
+
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function hashRows(texts: string[]): string {
@@ -88,6 +97,12 @@ export class DatabaseWatch {
         const core = `(to_jsonb(x) - '${skip.join("' - '")}')`;
         return `${one(t, 'to_jsonb(x)')} union all ${one(`${t}~core`, core)}`;
       });
+      for (const [label, { table, where }] of Object.entries(SUBSETS))
+        if (this.tables.includes(table))
+          parts.push(
+            `select '${label}' as t, count(*)::int as n, md5(coalesce(string_agg(to_jsonb(x)::text, E'\\n' ` +
+              `order by to_jsonb(x)::text), '')) as h from ${quote(table)} x where ${where}`,
+          );
       const rows = await sql<{
         t: string;
         n: number;
@@ -119,6 +134,17 @@ export class DatabaseWatch {
           );
           result.set(`${t}~core`, { rows: rows.length, hash: hashRows(core) });
         }
+      }
+      for (const [label, { table, where }] of Object.entries(SUBSETS)) {
+        if (!this.tables.includes(table)) continue;
+        const rows = reader
+          .prepare(`select * from ${quote(table)} where ${where}`)
+          .raw(true)
+          .all() as unknown[][];
+        result.set(label, {
+          rows: rows.length,
+          hash: hashRows(rows.map((r) => JSON.stringify(r, bufferAsHex))),
+        });
       }
     })();
     return result;

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
 import { createApiToken, revokeApiToken } from '../../../../src/app/auth/api-tokens.js';
 import { login, type LoginResult } from '../../../../src/app/auth/sessions.js';
+import type { DemoLogins } from '../../../../src/app/demo/load-demo-data.js';
 import { sessionCookieName } from '../../../../src/server/plugins/auth.js';
 import { computeTwilioSignature } from '../../../../src/integrations/telephony/twilio-signature.js';
 import { SYSTEM, type TestApp } from '../test-runtime.js';
@@ -15,13 +17,25 @@ export const PUBLIC_URL = 'https://desk.fuzz.example';
 
 /** The environment of the app under fuzz: providers configured, so webhooks get past authentication. */
 export const FUZZ_ENV: Record<string, string> = {
-  BALLOU_DEMO_DATA: '1',
+  // The demo data is loaded by the fuzzer itself, after it made ids reproducible (seededIds).
+  BALLOU_DEMO_DATA: '0',
   BALLOU_46ELKS_WEBHOOK_SECRET: ELKS_SECRET,
   BALLOU_TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
   BALLOU_TWILIO_ACCOUNT_SID: 'ACfuzz',
   BALLOU_PUBLIC_URL: PUBLIC_URL,
   BALLOU_LOGIN_RATE_LIMIT: '60',
 };
+
+/**
+ * Ids the app makes, derived from the seed: the same seed picks the same rows again, so a run replays.
+ */
+export function seededIds(seed: number): () => string {
+  let n = 0;
+  return () => {
+    const h = createHash('sha256').update(`${seed}:${n++}`).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[parseInt(h[16] as string, 16) % 4]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  };
+}
 
 interface Session {
   email: string;
@@ -40,9 +54,7 @@ export class Credentials {
 
   constructor(private readonly t: TestApp) {}
 
-  async setUp(): Promise<void> {
-    const demo = this.t.runtime.demo;
-    if (!demo) throw new Error('the fuzzer needs the demo data (BALLOU_DEMO_DATA=1)');
+  async setUp(demo: DemoLogins): Promise<void> {
     const customerUser = await this.t.ctx.db
       .selectFrom('users')
       .select('customer_id')
@@ -253,6 +265,8 @@ export interface FuzzStats {
   writesOn4xx: Finding[];
   /** Refused logins and second factors, counted and audited on purpose (ASVS 2.2.1): not a violation. */
   recordedAuthFailures: number;
+  /** Refused action runs, recorded on purpose (ADR 0017). */
+  recordedRefusals: number;
   /** A token's last use or a session's last activity, recorded before the request was refused. */
   recordedCredentialUse: number;
   unsendable: number;
@@ -270,6 +284,7 @@ export function newStats(): FuzzStats {
     writesOn4xx: [],
     recordedAuthFailures: 0,
     recordedCredentialUse: 0,
+    recordedRefusals: 0,
     unsendable: 0,
   };
 }
@@ -467,8 +482,9 @@ export class FuzzRunner {
     }
     this.fingerprintMs += performance.now() - fpStart;
     if (res.statusCode >= 400 && res.statusCode < 500 && changed.length > 0) {
-      const kind = await this.classifyWrite(changed);
+      const kind = await this.classifyWrite(changed, c, res.statusCode);
       if (kind === 'auth-failure') s.recordedAuthFailures++;
+      else if (kind === 'recorded-refusal') s.recordedRefusals++;
       else if (kind === 'credential-use') s.recordedCredentialUse++;
       else s.writesOn4xx.push(describe(`changed ${changed.join(', ')}`));
     }
@@ -481,19 +497,35 @@ export class FuzzRunner {
 
   /**
    * What a refused request may write: authentication's own bookkeeping (BOOKKEEPING_COLUMNS: a counted
-   * login failure, a token's last use, a session's last activity) and audit rows of refused logins.
+   * login failure, a token's last use, a session's last activity) with the audit rows of refused logins,
+   * and the record of a refused action run (ADR 0017: a `refused` run, its audit row and timeline note).
    * Anything else is a violation.
    */
-  private async classifyWrite(changed: string[]): Promise<'violation' | 'auth-failure' | 'credential-use'> {
-    if (!changed.every((t) => t === 'audit_log' || t in BOOKKEEPING_COLUMNS)) return 'violation';
+  private async classifyWrite(
+    changed: string[],
+    c: FuzzCase,
+    status: number,
+  ): Promise<'violation' | 'auth-failure' | 'credential-use' | 'recorded-refusal'> {
+    const refusedRun =
+      c.method === 'POST' &&
+      c.route.path.endsWith('/incidents/{id}/actions') &&
+      (status === 403 || status === 409);
+    const allowed = new Set([
+      'audit_log',
+      ...Object.keys(BOOKKEEPING_COLUMNS),
+      ...(refusedRun ? ['action_runs', 'incident_events', 'incidents'] : []),
+    ]);
+    if (!changed.every((t) => allowed.has(t))) return 'violation';
     if (changed.includes('audit_log')) {
       const added = await this.t.ctx.db
         .selectFrom('audit_log')
         .select('action')
         .where('seq', '>', this.lastAuditSeq)
         .execute();
-      if (!added.every((a) => AUTH_FAILURE_ACTIONS.has(a.action))) return 'violation';
+      const ok = (a: string) => AUTH_FAILURE_ACTIONS.has(a) || (refusedRun && a === 'action.run_refused');
+      if (!added.every((a) => ok(a.action))) return 'violation';
     }
+    if (changed.includes('action_runs')) return 'recorded-refusal';
     return changed.includes('audit_log') || changed.includes('users') ? 'auth-failure' : 'credential-use';
   }
 
