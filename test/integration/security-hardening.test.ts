@@ -234,6 +234,33 @@ for (const dialect of DIALECTS) {
       expect(answers['web app screen'].statusCode).toBe(200);
     });
 
+    it('escapes untrusted text on the one-time link page', async () => {
+      const admin = await t.token('admin');
+      const customerId = (
+        await t.call('POST', '/api/v1/customers', admin, {
+          name: 'Kund <b>fet</b> AB',
+          orgNumber: '556677-0029',
+          tier: 'none',
+          agreementStart: '2026-01-01',
+        })
+      ).json().id;
+      await t.call('POST', `/api/v1/customers/${customerId}/contacts`, admin, {
+        name: 'Johan Berg',
+        phone: '+46701234502',
+      });
+      const summary = `Nere <script>alert("x")</script> & <img src=x onerror=alert(1)>`;
+      const incident = (
+        await t.call('POST', '/api/v1/incidents', admin, { customerId, summary, channel: 'phone' })
+      ).json();
+      const link = await t.call('POST', `/api/v1/incidents/${incident.id}/consent-link`, admin, {});
+      expect(link.statusCode).toBe(201);
+      const page = await t.app.inject({ url: new URL(link.json().url).pathname });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Nere &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img');
+      expect(page.body).toContain('Kund &lt;b&gt;fet&lt;/b&gt; AB');
+      expect(page.body).not.toMatch(/<script|<img|<b>/);
+    });
+
     it('refuses a Twilio webhook changed in any single byte of body, query or signature (403), and writes nothing', async () => {
       const params = {
         MessageSid: 'SM0123456789abcdef0123456789abcdef',
