@@ -199,7 +199,8 @@ async function benchEngine(
         `${sizeText}; \`ballou invoice run\` in a child process (start-up included) issued ${issued} invoices ` +
         `and wrote ${(project.stdoutBytes / 1024 / 1024).toFixed(0)} MiB of JSON; the ceiling wrote ` +
         `${ceilingCounts.invoices} invoices with ${ceilingCounts.lines} lines; CPU ${project.cpuSeconds.toFixed(0)} s ` +
-        `(ceiling ${ceiling.cpuSeconds.toFixed(0)} s), the rest is waiting for the disk (a durable commit per invoice)`,
+        `(ceiling ${ceiling.cpuSeconds.toFixed(0)} s); the rest of the wall time is waiting: for the commit ` +
+        `of each invoice${engine === 'sqlite' ? ' (an fsync)' : ' (the PostgreSQL server)'} and for the CPU`,
     },
     {
       name: `invoice run ${engine}: peak memory`,
