@@ -17,6 +17,7 @@ import type { IncidentScenario, WorkEntry } from '../src/domain/tariff/price-inc
 import { priceIncident } from '../src/domain/tariff/price-incident.js';
 import { DEFAULT_TARIFF } from '../src/domain/tariff/tariff.js';
 import { TIERS } from '../src/domain/shared/tier.js';
+import { mulberry32 } from '../src/app/demo/seeded-random.js';
 import type { Figure } from './figure.js';
 import { reportBug } from './support/bugs.js';
 
@@ -34,18 +35,7 @@ const DAY = 86_400_000;
 const FIRST_DAY = epochDayOf({ year: 1990, month: 1, day: 1 });
 const LAST_DAY = epochDayOf({ year: 2100, month: 12, day: 31 });
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-let random = prng(SEED);
+let random = mulberry32(SEED);
 const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
 
 /** The last Sunday of a month (1–12) as an epoch day. */
@@ -175,7 +165,7 @@ function best(run: () => number, rounds = ROUNDS): { ms: number; result: number 
 }
 
 export async function benchCalendarPricing(): Promise<Figure[]> {
-  random = prng(SEED);
+  random = mulberry32(SEED);
   const intervals = Array.from({ length: COUNT }, randomInterval);
   const starts = Float64Array.from(intervals, (i) => i.startMs);
   const ends = Float64Array.from(intervals, (i) => i.endMs);

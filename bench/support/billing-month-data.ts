@@ -1,4 +1,5 @@
 import type { Db, DbOrTrx } from '../../src/db/database.js';
+import { mulberry32 } from '../../src/app/demo/seeded-random.js';
 import { toDbInstant } from '../../src/db/instant.js';
 import { invoiceMonth } from '../../src/domain/billing/invoice-month.js';
 import { parseInstant } from '../../src/domain/calendar/instant.js';
@@ -25,18 +26,6 @@ export interface BillingMonthData {
   incidents: number;
   workEntries: number;
   operationsWork: number;
-}
-
-/** mulberry32: small, fast and reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A deterministic UUID-shaped id: the kind in the first group, a counter in the last. */
@@ -101,7 +90,7 @@ export async function generateBillingMonth(db: Db, size: BillingMonthSize): Prom
 }
 
 async function fill(db: DbOrTrx, size: BillingMonthSize): Promise<BillingMonthData> {
-  const r = prng(size.seed ?? 20261);
+  const r = mulberry32(size.seed ?? 20261);
   const month = invoiceMonth(size.month);
   const monthStartMs = localInstant(month.firstDay, 0, 0);
   const created = toDbInstant(monthStartMs - 90 * 24 * HOUR);

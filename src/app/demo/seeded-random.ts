@@ -2,6 +2,22 @@
  * A small seeded pseudo-random generator (sfc32) for the large demo data set: the same seed gives the
  * same data, byte for byte, on every machine. Not for anything secret.
  */
+/**
+ * mulberry32: a one-line generator of floats in [0, 1) for reproducible test traffic and bench data (the
+ * crash test's seeds, the bench's scenarios and billing month). Kept apart from `SeededRandom` so that a
+ * seed printed by an earlier run still replays the same sequence.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export class SeededRandom {

@@ -4,6 +4,7 @@
  * that failed or got no answer may or may not have happened, and the sender retries it.
  */
 import { randomUUID } from 'node:crypto';
+import { mulberry32 } from '../../../src/app/demo/seeded-random.js';
 import {
   alertmanagerPayload,
   pagerDutyTrigger,
@@ -30,17 +31,8 @@ export interface Delivery {
 
 const TIMEOUT_MS = 15_000;
 
-/** seeded PRNG (mulberry32): the same seed gives the same sequence, so a failing run can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded PRNG: the same seed gives the same sequence, so a failing run can be replayed. */
+export const seededRandom = mulberry32;
 
 /** A delivery as the sender process's journal tells it (no way to send it again). */
 export type DeliveryRecord = Pick<Delivery, 'kind' | 'marker' | 'problemKey' | 'outcomes' | 'acknowledged'>;
