@@ -10,6 +10,7 @@ import * as billing from './migrations/2026-11-28T1900-billing.js';
 import * as webAccounts from './migrations/2026-11-28T2000-web-accounts.js';
 import * as incidentChangeFeed from './migrations/2026-11-28T2100-incident-change-feed.js';
 import * as incidentListIndexes from './migrations/2026-11-29T0100-incident-list-indexes.js';
+import * as jobClaimIndex from './migrations/2026-11-29T0200-job-claim-index.js';
 import * as intakeIndexes from './migrations/2026-11-29T0210-intake-indexes.js';
 
 // Listed statically (not read from the file system) so the built server and the tests run the same set.
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28T2000-web-accounts': webAccounts,
   '2026-11-28T2100-incident-change-feed': incidentChangeFeed,
   '2026-11-29T0100-incident-list-indexes': incidentListIndexes,
+  '2026-11-29T0200-job-claim-index': jobClaimIndex,
   '2026-11-29T0210-intake-indexes': intakeIndexes,
 };
 

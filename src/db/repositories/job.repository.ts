@@ -1,4 +1,6 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Db, DatabaseKind, DbOrTrx } from '../database.js';
+import type { Database } from '../schema.js';
 import { toDbInstant } from '../instant.js';
 import type { JobRow } from '../tables/job.table.js';
 
@@ -43,9 +45,14 @@ export async function enqueueJob(db: DbOrTrx, job: NewJob, nowMs: number): Promi
 /**
  * Claims up to `limit` jobs that are due, or whose previous claimer's lease ran out (it crashed), for
  * `workerId` until now + leaseMs. One UPDATE … WHERE id IN (SELECT …) statement: on PostgreSQL the
- * inner SELECT locks its rows FOR UPDATE SKIP LOCKED, so two nodes never claim the same job; on SQLite a
+ * inner SELECTs lock their rows FOR UPDATE SKIP LOCKED, so two nodes never claim the same job; on SQLite a
  * write statement takes the write lock before it reads, so concurrent claimers queue (busy_timeout)
  * instead of racing.
+ *
+ * The two kinds of claimable job are read by two arms, each an ordered index range that stops after
+ * `limit` rows: pending by (status, due_at), expired leases by (status, lease_until). One WHERE with an
+ * OR made both engines read every due row and sort them, which grew with the backlog it was meant to
+ * drain. Each arm sits in a derived table because SQLite refuses ORDER BY/LIMIT on a compound's member.
  */
 export async function claimDueJobs(
   db: Db,
@@ -54,6 +61,18 @@ export async function claimDueJobs(
 ): Promise<JobRow[]> {
   const now = toDbInstant(opts.nowMs);
   const leaseUntil = toDbInstant(opts.nowMs + opts.leaseMs);
+  const arm = (eb: ExpressionBuilder<Database, 'jobs'>, expired: boolean) => {
+    let q = eb
+      .selectFrom('jobs')
+      .select(['id', 'due_at'])
+      .where('status', '=', expired ? 'running' : 'pending')
+      .where(expired ? 'lease_until' : 'due_at', expired ? '<' : '<=', now)
+      .orderBy(expired ? 'lease_until' : 'due_at')
+      .limit(opts.limit);
+    if (opts.kinds) q = q.where('kind', 'in', opts.kinds);
+    if (kind === 'postgres') q = q.forUpdate().skipLocked();
+    return q;
+  };
   return db
     .updateTable('jobs')
     .set((eb) => ({
@@ -63,22 +82,19 @@ export async function claimDueJobs(
       attempts: eb('attempts', '+', 1),
       updated_at: now,
     }))
-    .where('id', 'in', (eb) => {
-      let due = eb
-        .selectFrom('jobs')
-        .select('id')
-        .where((w) =>
-          w.or([
-            w.and([w('status', '=', 'pending'), w('due_at', '<=', now)]),
-            w.and([w('status', '=', 'running'), w('lease_until', '<', now)]),
-          ]),
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom(
+          eb
+            .selectFrom(arm(eb, false).as('due'))
+            .select(['due.id', 'due.due_at'])
+            .unionAll(eb.selectFrom(arm(eb, true).as('expired')).select(['expired.id', 'expired.due_at']))
+            .as('claimable'),
         )
-        .orderBy('due_at')
-        .limit(opts.limit);
-      if (opts.kinds) due = due.where('kind', 'in', opts.kinds);
-      if (kind === 'postgres') due = due.forUpdate().skipLocked();
-      return due;
-    })
+        .select('claimable.id')
+        .orderBy('claimable.due_at')
+        .limit(opts.limit),
+    )
     .returningAll()
     .execute();
 }
