@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { JobsCommittedSignal, signallingDialect } from './jobs-committed.js';
+import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 import type { Database } from './schema.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -60,7 +61,8 @@ export function openDatabase(
   sqlite.pragma('busy_timeout = 5000');
   const signal = new JobsCommittedSignal();
   const db = new Kysely<Database>({
-    dialect: signallingDialect(new SqliteDialect({ database: sqlite }), signal),
+    // Transactions that commit at the same moment share one fsync (sqlite-group-commit.ts).
+    dialect: signallingDialect(new GroupCommitSqliteDialect(sqlite), signal),
   });
   return { db, kind: 'sqlite', onJobsCommitted: (l) => signal.on(l), close: () => db.destroy() };
 }
