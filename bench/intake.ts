@@ -28,6 +28,12 @@ const VOICE_PATH = '/api/v1/webhooks/46elks/voice';
 const ALERT_PATH = '/api/v1/webhooks/alertmanager';
 const ELKS_AUTHORIZATION = `Basic ${Buffer.from(`46elks:${ELKS_WEBHOOK_SECRET}`).toString('base64')}`;
 
+/** BALLOU_BENCH_PROFILE_DIR=dir: the server writes a V8 CPU profile there when it stops. */
+const profileArgs = (): string[] =>
+  process.env.BALLOU_BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BALLOU_BENCH_PROFILE_DIR}`]
+    : [];
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const perSecond = (r: LoadResult) => (r.ok / r.elapsedMs) * 1000;
 
@@ -99,6 +105,7 @@ async function intakeOn(engine: Engine): Promise<Figure[]> {
     const server = await ServerProcess.start({
       name: `intake-${engine}`,
       env: { BALLOU_DATABASE_URL: database.url, ...providers.env },
+      nodeArgs: profileArgs(),
       logDir: database.dir,
     });
     try {

@@ -43,6 +43,8 @@ export interface ServerOptions {
   logDir: string;
   /** Default: a free port. A restart passes the previous one, as a restarted service would keep it. */
   port?: number;
+  /** Extra node flags before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow). */
+  nodeArgs?: string[];
 }
 
 export class ServerProcess {
@@ -56,6 +58,7 @@ export class ServerProcess {
     readonly port: number,
     private readonly env: Record<string, string>,
     logDir: string,
+    private readonly nodeArgs: string[] = [],
   ) {
     this.logFile = path.join(logDir, `${name}.log`);
   }
@@ -67,6 +70,7 @@ export class ServerProcess {
       options.port ?? (await freePort()),
       options.env,
       options.logDir,
+      options.nodeArgs,
     );
     await server.restart();
     return server;
@@ -94,7 +98,7 @@ export class ServerProcess {
       `\n===== start ${this.starts} of ${this.name} (${new Date().toISOString()})\n`,
     );
     const out = fs.openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    const child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve'], {
       cwd: REPO_ROOT,
       // A clean environment: only what the server needs, nothing of the developer's own BALLOU_* settings.
       env: {
