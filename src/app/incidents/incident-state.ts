@@ -2,11 +2,14 @@ import type { Trx, DbOrTrx } from '../../db/database.js';
 import { fromDbBool, fromDbInstant, toDbInstant } from '../../db/instant.js';
 import {
   appendEventRow,
+  findSlaPolicy,
+  insertEventRow,
+  insertIncident,
   listEvents,
-  listSlaPolicies,
   listWorkEntries,
   lockIncident,
   updateIncidentRow,
+  type SlaPolicyRow,
 } from '../../db/repositories/incident.repository.js';
 import type { IncidentEventRow, IncidentRow, WorkEntryRow } from '../../db/tables/incident.table.js';
 import { localDateOfInstant } from '../../domain/calendar/instant.js';
@@ -42,7 +45,7 @@ export function toDomainEvent(
   };
 }
 
-export function factsOf(row: IncidentRow): IncidentFacts {
+export function factsOf(row: Pick<IncidentRow, 'tier' | 'callout' | 'reported_at'>): IncidentFacts {
   return {
     tier: row.tier as Tier,
     callout: fromDbBool(row.callout),
@@ -52,12 +55,15 @@ export function factsOf(row: IncidentRow): IncidentFacts {
 
 /** The service-level targets of a tier valid on a local date (SPEC.md section 3; configuration). */
 export async function slaTargetsFor(db: DbOrTrx, tier: Tier, reportedAtMs: number): Promise<SlaTargets> {
-  return slaTargetsFrom(await listSlaPolicies(db), tier, reportedAtMs);
+  const date = localDateOfInstant(reportedAtMs);
+  const policy = await findSlaPolicy(db, tier, date);
+  if (!policy) throw new DomainError('INTERNAL', `no service-level targets for tier ${tier} on ${date}`);
+  return toTargets(policy);
 }
 
 /** The same from policies read once (a page of incidents reads them once, not once per incident). */
 export function slaTargetsFrom(
-  policies: Awaited<ReturnType<typeof listSlaPolicies>>,
+  policies: readonly SlaPolicyRow[],
   tier: Tier,
   reportedAtMs: number,
 ): SlaTargets {
@@ -66,6 +72,10 @@ export function slaTargetsFrom(
     (p) => p.tier === tier && p.valid_from <= date && (p.valid_to === null || date < p.valid_to),
   );
   if (!policy) throw new DomainError('INTERNAL', `no service-level targets for tier ${tier} on ${date}`);
+  return toTargets(policy);
+}
+
+function toTargets(policy: SlaPolicyRow): SlaTargets {
   return {
     responseMinutes: policy.response_minutes,
     actionMinutes: policy.action_minutes,
@@ -125,13 +135,52 @@ export async function appendIncidentEvent(
   });
   const events = [...loaded.events, { seq, type: event.type, atMs: event.atMs, actor: event.actor, data }];
   const status = deriveIncident(loaded.facts, events, loaded.targets);
-  const changes = {
+  const changes = { ...derivedColumns(status), updated_at: toDbInstant(ctx.clock.now()) };
+  await updateIncidentRow(trx, loaded.row.id, changes);
+  return { ...loaded, row: { ...loaded.row, ...changes }, events, status };
+}
+
+/** The row's columns kept with the timeline for the board's queries: state and deadlines. */
+function derivedColumns(
+  status: IncidentStatus,
+): Pick<IncidentRow, 'state' | 'response_due' | 'action_due' | 'closed_at'> {
+  return {
     state: status.state,
     response_due: toDbInstant(status.responseDueMs),
     action_due: status.actionDueMs === null ? null : toDbInstant(status.actionDueMs),
     closed_at: status.closedAtMs === null ? null : toDbInstant(status.closedAtMs),
-    updated_at: toDbInstant(ctx.clock.now()),
   };
-  await updateIncidentRow(trx, loaded.row.id, changes);
-  return { ...loaded, row: { ...loaded.row, ...changes }, events, status };
+}
+
+/**
+ * Creates an incident with the first event of its timeline. Its state and deadlines are derived from
+ * that event before the row is written, so the row is inserted once, complete, and nothing is read back:
+ * the incident is new, its timeline is this one event and it has no work yet.
+ */
+export async function createIncident(
+  trx: Trx,
+  ctx: AppContext,
+  row: Omit<IncidentRow, 'state' | 'response_due' | 'action_due' | 'closed_at'>,
+  event: { type: IncidentEventType; atMs: number; actor: Actor; data?: Record<string, unknown> },
+): Promise<LoadedIncident> {
+  const facts = factsOf(row);
+  const targets = await slaTargetsFor(trx, facts.tier, facts.reportedAtMs);
+  const data = event.data ?? {};
+  const events: IncidentEvent[] = [{ seq: 1, type: event.type, atMs: event.atMs, actor: event.actor, data }];
+  const status = deriveIncident(facts, events, targets);
+  const full: IncidentRow = { ...row, ...derivedColumns(status) };
+  await insertIncident(trx, full);
+  await insertEventRow(trx, {
+    id: ctx.newId(),
+    incident_id: full.id,
+    seq: 1,
+    type: event.type,
+    at: toDbInstant(event.atMs),
+    actor_type: event.actor.type,
+    actor_id: event.actor.id,
+    actor_name: event.actor.name,
+    data: JSON.stringify(data),
+    created_at: toDbInstant(ctx.clock.now()),
+  });
+  return { row: full, facts, targets, events, status, work: [] };
 }

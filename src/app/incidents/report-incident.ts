@@ -1,9 +1,8 @@
 import type { Trx } from '../../db/database.js';
 import { toDbBool, toDbInstant } from '../../db/instant.js';
-import { findCustomer, findServer, listTiers } from '../../db/repositories/customer.repository.js';
+import { findCustomerTierPeriods, findServer } from '../../db/repositories/customer.repository.js';
 import {
   findOpenIncidentFor,
-  insertIncident,
   lockReportKey,
   nextSequenceValue,
 } from '../../db/repositories/incident.repository.js';
@@ -14,9 +13,8 @@ import { shouldPage } from '../../domain/incidents/escalation.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Tier } from '../../domain/shared/tier.js';
 import type { AppContext } from '../app-context.js';
-import { loadPricingRules } from '../pricing/pricing-rules.js';
-import { toTierPeriod } from '../customers/customer-view.js';
-import { appendIncidentEvent, loadIncident, type LoadedIncident } from './incident-state.js';
+import { isOnCallTimeAt } from '../pricing/pricing-rules.js';
+import { appendIncidentEvent, createIncident, loadIncident, type LoadedIncident } from './incident-state.js';
 import { scheduleEscalation } from './escalation-job.js';
 
 export type IntakeChannel = 'phone' | 'sms' | 'portal' | 'api' | 'email' | 'alert';
@@ -71,7 +69,9 @@ export async function reportIncident(
   actor: Actor,
   report: IncidentReport,
 ): Promise<ReportOutcome> {
-  if (report.customerId && !(await findCustomer(trx, report.customerId))) {
+  // The customer's tier history, read with the check that the customer exists (one query).
+  const tierPeriods = report.customerId ? await findCustomerTierPeriods(trx, report.customerId) : [];
+  if (!tierPeriods) {
     throw new DomainError('CUSTOMER_NOT_FOUND', 'customer not found', [
       { path: '/customerId', message: 'no such customer' },
     ]);
@@ -103,48 +103,44 @@ export async function reportIncident(
     return { incident, created: false };
   }
 
-  const tier = await tierAt(trx, report.customerId ?? null, report.reportedAtMs);
-  const rules = await loadPricingRules(trx);
-  const callout = rules.calendar.isOnCallTime(report.reportedAtMs);
+  const tier = report.customerId
+    ? (tierOn(
+        tierPeriods.map((p) => ({ tier: p.tier as Tier, validFrom: p.valid_from, validTo: p.valid_to })),
+        localDateOfInstant(report.reportedAtMs),
+      ) ?? 'none')
+    : 'none';
+  const callout = await isOnCallTimeAt(trx, report.reportedAtMs);
   const year = localDateOfInstant(report.reportedAtMs).slice(0, 4);
   const number = await nextSequenceValue(trx, `incident-${year}`);
   const nowIso = toDbInstant(ctx.clock.now());
   const id = ctx.newId();
-  await insertIncident(trx, {
-    id,
-    ref: `INC-${year}-${String(number).padStart(5, '0')}`,
-    customer_id: report.customerId ?? null,
-    server_id: report.serverId ?? null,
-    contact_id: report.contactId ?? null,
-    summary: report.summary,
-    channel: report.channel,
-    caller_number: report.callerNumber ?? null,
-    unknown_caller: toDbBool(report.unknownCaller ?? false),
-    tier,
-    callout: toDbBool(callout),
-    dedup_key: report.dedupKey ?? null,
-    state: 'open',
-    reported_at: toDbInstant(report.reportedAtMs),
-    response_due: null,
-    action_due: null,
-    closed_at: null,
-    created_at: nowIso,
-    updated_at: nowIso,
-  });
-  const loaded = await loadIncident(trx, ctx, id, true);
-  const incident = await appendIncidentEvent(trx, ctx, loaded, {
-    type: 'reported',
-    atMs: report.reportedAtMs,
-    actor,
-    data: { channel: report.channel, summary: report.summary, ...(report.details ?? {}) },
-  });
+  const incident = await createIncident(
+    trx,
+    ctx,
+    {
+      id,
+      ref: `INC-${year}-${String(number).padStart(5, '0')}`,
+      customer_id: report.customerId ?? null,
+      server_id: report.serverId ?? null,
+      contact_id: report.contactId ?? null,
+      summary: report.summary,
+      channel: report.channel,
+      caller_number: report.callerNumber ?? null,
+      unknown_caller: toDbBool(report.unknownCaller ?? false),
+      tier,
+      callout: toDbBool(callout),
+      dedup_key: report.dedupKey ?? null,
+      reported_at: toDbInstant(report.reportedAtMs),
+      created_at: nowIso,
+      updated_at: nowIso,
+    },
+    {
+      type: 'reported',
+      atMs: report.reportedAtMs,
+      actor,
+      data: { channel: report.channel, summary: report.summary, ...(report.details ?? {}) },
+    },
+  );
   if (shouldPage(incident.facts)) await scheduleEscalation(trx, ctx, id, 0, report.reportedAtMs);
   return { incident, created: true };
-}
-
-/** The customer's tier on the report's local date; unknown callers and customers without one are `none`. */
-async function tierAt(trx: Trx, customerId: string | null, reportedAtMs: number): Promise<Tier> {
-  if (!customerId) return 'none';
-  const history = (await listTiers(trx, [customerId])).map(toTierPeriod);
-  return tierOn(history, localDateOfInstant(reportedAtMs)) ?? 'none';
 }

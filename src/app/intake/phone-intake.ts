@@ -1,6 +1,6 @@
 import type { Trx } from '../../db/database.js';
 import { findContactByPhone } from '../../db/repositories/customer.repository.js';
-import { findEngineer, findEngineerByPhone } from '../../db/repositories/engineer.repository.js';
+import { findEngineerByPhone, findEngineers } from '../../db/repositories/engineer.repository.js';
 import { findIncidentByRef, findInboundEvent } from '../../db/repositories/incident.repository.js';
 import { openIncidentsPagedTo } from '../../db/repositories/notification.repository.js';
 import { resolveAt } from '../../domain/oncall/resolve.js';
@@ -64,12 +64,13 @@ async function onCallPhones(
   nowMs: number,
 ): Promise<{ primary: string | null; secondary: string | null }> {
   const onCall = resolveAt(await loadRoster(trx, nowMs, nowMs + 1), nowMs);
-  const phoneOf = async (id: string | undefined) =>
-    id ? ((await findEngineer(trx, id))?.phone ?? null) : null;
-  return {
-    primary: await phoneOf(onCall.primary?.engineerId),
-    secondary: await phoneOf(onCall.secondary?.engineerId),
-  };
+  const ids = [onCall.primary?.engineerId, onCall.secondary?.engineerId];
+  const engineers = await findEngineers(
+    trx,
+    ids.filter((id): id is string => id !== undefined),
+  );
+  const phoneOf = (id: string | undefined) => engineers.find((e) => e.id === id)?.phone ?? null;
+  return { primary: phoneOf(ids[0]), secondary: phoneOf(ids[1]) };
 }
 
 const ACK_PATTERN = /^\s*ok\b\s*(INC-\d{4}-\d+)?\s*\.?\s*$/i;

@@ -1,5 +1,6 @@
 import type { DbOrTrx } from '../../db/database.js';
 import {
+  findClosedDay,
   listClosedDays,
   listTariffs,
   type TariffWithPrices,
@@ -43,4 +44,19 @@ export async function loadPricingRules(db: DbOrTrx): Promise<PricingRules> {
     tariffs: tariffRows.map(toTariff),
     calendar: createCalendar({ extraClosedDays: closedDays.map((d) => ({ date: d.date, name: d.name })) }),
   };
+}
+
+/** The calendar without extra closed days: only the holiday table, which never changes at run time. */
+const STANDARD_CALENDAR = createCalendar();
+
+/**
+ * Whether an instant is on-call time (a callout), reading only what that depends on: the extra closed day
+ * on its local date, if any. Intake asks this once per incident; the full rules are for pricing.
+ */
+export async function isOnCallTimeAt(db: DbOrTrx, ms: number): Promise<boolean> {
+  const closed = await findClosedDay(db, STANDARD_CALENDAR.localDateOf(ms));
+  const calendar = closed
+    ? createCalendar({ extraClosedDays: [{ date: closed.date, name: closed.name }] })
+    : STANDARD_CALENDAR;
+  return calendar.isOnCallTime(ms);
 }

@@ -66,6 +66,29 @@ export async function listTiers(db: DbOrTrx, customerIds: string[]): Promise<Cus
     .execute();
 }
 
+/**
+ * A customer's tier periods, oldest first, or undefined when there is no such customer: the existence
+ * check and the tier history of a report in one query.
+ */
+export async function findCustomerTierPeriods(
+  db: DbOrTrx,
+  customerId: string,
+): Promise<Array<Pick<CustomerTierRow, 'tier' | 'valid_from' | 'valid_to'>> | undefined> {
+  const rows = await db
+    .selectFrom('customers')
+    .leftJoin('customer_tiers', 'customer_tiers.customer_id', 'customers.id')
+    .select(['customer_tiers.tier', 'customer_tiers.valid_from', 'customer_tiers.valid_to'])
+    .where('customers.id', '=', customerId)
+    .orderBy('customer_tiers.valid_from')
+    .execute();
+  if (rows.length === 0) return undefined;
+  return rows.flatMap((r) =>
+    r.tier === null || r.valid_from === null
+      ? []
+      : [{ tier: r.tier, valid_from: r.valid_from, valid_to: r.valid_to }],
+  );
+}
+
 /** Closes the open-ended tier period that covers `date` so a new one can start there. */
 export async function endTierPeriod(db: DbOrTrx, tierId: string, validTo: string): Promise<void> {
   await db.updateTable('customer_tiers').set({ valid_to: validTo }).where('id', '=', tierId).execute();

@@ -9,6 +9,16 @@ export async function findEngineer(db: DbOrTrx, id: string): Promise<EngineerRow
   return db.selectFrom('engineers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Several engineers by id in one query (in no particular order). */
+export async function findEngineers(db: DbOrTrx, ids: readonly string[]): Promise<EngineerRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('engineers')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
 export async function findEngineerByEmail(db: DbOrTrx, email: string): Promise<EngineerRow | undefined> {
   return db.selectFrom('engineers').selectAll().where('email', '=', email).executeTakeFirst();
 }

@@ -128,19 +128,50 @@ export async function listEvents(db: DbOrTrx, incidentId: string): Promise<Incid
     .execute();
 }
 
-/** Appends a timeline event with the next sequence number (call with the incident locked). */
+/**
+ * Appends a timeline event with the next sequence number (call with the incident locked): one statement,
+ * the number taken from the incident's events by the insert itself.
+ */
 export async function appendEventRow(db: DbOrTrx, row: Omit<IncidentEventRow, 'seq'>): Promise<number> {
-  const last = await db
-    .selectFrom('incident_events')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .where('incident_id', '=', row.incident_id)
-    .executeTakeFirst();
-  const seq = Number(last?.seq ?? 0) + 1;
-  await db
+  const inserted = await db
     .insertInto('incident_events')
-    .values({ ...row, seq })
-    .execute();
-  return seq;
+    .columns([
+      'id',
+      'incident_id',
+      'type',
+      'at',
+      'actor_type',
+      'actor_id',
+      'actor_name',
+      'data',
+      'created_at',
+      'seq',
+    ])
+    .expression((eb) =>
+      eb
+        .selectFrom('incident_events')
+        .select([
+          eb.val(row.id).as('id'),
+          eb.val(row.incident_id).as('incident_id'),
+          eb.val(row.type).as('type'),
+          eb.val(row.at).as('at'),
+          eb.val(row.actor_type).as('actor_type'),
+          eb.val(row.actor_id).as('actor_id'),
+          eb.val(row.actor_name).as('actor_name'),
+          eb.val(row.data).as('data'),
+          eb.val(row.created_at).as('created_at'),
+          sql<number>`coalesce(max(seq), 0) + 1`.as('seq'),
+        ])
+        .where('incident_id', '=', row.incident_id),
+    )
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  return Number(inserted.seq);
+}
+
+/** Inserts an event whose sequence number is known (the first event of an incident created just now). */
+export async function insertEventRow(db: DbOrTrx, row: IncidentEventRow): Promise<void> {
+  await db.insertInto('incident_events').values(row).execute();
 }
 
 export async function insertWorkEntry(db: DbOrTrx, row: WorkEntryRow): Promise<void> {
@@ -157,17 +188,15 @@ export async function listWorkEntries(db: DbOrTrx, incidentId: string): Promise<
     .execute();
 }
 
-/** Takes the next number of a named series inside the caller's transaction (gap-free when it commits). */
+/**
+ * Takes the next number of a named series inside the caller's transaction (gap-free when it commits): one
+ * upsert that starts the series or counts it up, the row locked until the transaction ends.
+ */
 export async function nextSequenceValue(db: DbOrTrx, name: string): Promise<number> {
-  await db
-    .insertInto('number_sequences')
-    .values({ name, next_value: 1 })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .execute();
   const row = await db
-    .updateTable('number_sequences')
-    .set({ next_value: sql`next_value + 1` })
-    .where('name', '=', name)
+    .insertInto('number_sequences')
+    .values({ name, next_value: 2 })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ next_value: sql`number_sequences.next_value + 1` }))
     .returning('next_value')
     .executeTakeFirstOrThrow();
   return Number(row.next_value) - 1;
@@ -213,17 +242,18 @@ export async function findInboundEvent(
     .executeTakeFirst();
 }
 
-export async function listSlaPolicies(db: DbOrTrx): Promise<
-  Array<{
-    tier: string;
-    valid_from: string;
-    valid_to: string | null;
-    response_minutes: number;
-    action_minutes: number;
-    office_response_minutes: number;
-    office_action_minutes: number;
-  }>
-> {
+/** A service-level policy: a tier's targets valid from a date (inclusive) to a date (exclusive). */
+export interface SlaPolicyRow {
+  tier: string;
+  valid_from: string;
+  valid_to: string | null;
+  response_minutes: number;
+  action_minutes: number;
+  office_response_minutes: number;
+  office_action_minutes: number;
+}
+
+export async function listSlaPolicies(db: DbOrTrx): Promise<SlaPolicyRow[]> {
   return db
     .selectFrom('sla_policies')
     .select([
@@ -237,6 +267,31 @@ export async function listSlaPolicies(db: DbOrTrx): Promise<
     ])
     .orderBy('valid_from')
     .execute();
+}
+
+/** The service-level policy of a tier valid on a local date (the earliest-starting one if several). */
+export async function findSlaPolicy(
+  db: DbOrTrx,
+  tier: string,
+  date: string,
+): Promise<SlaPolicyRow | undefined> {
+  return db
+    .selectFrom('sla_policies')
+    .select([
+      'tier',
+      'valid_from',
+      'valid_to',
+      'response_minutes',
+      'action_minutes',
+      'office_response_minutes',
+      'office_action_minutes',
+    ])
+    .where('tier', '=', tier)
+    .where('valid_from', '<=', date)
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', date)]))
+    .orderBy('valid_from')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** Incidents changed after `since` (ISO UTC), oldest change first: what a live board has not seen yet. */
