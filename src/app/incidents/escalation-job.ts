@@ -5,7 +5,7 @@ import { enqueueJob } from '../../db/repositories/job.repository.js';
 import { escalationStep, type EscalationTimings } from '../../domain/incidents/escalation.js';
 import { resolveAt } from '../../domain/oncall/resolve.js';
 import type { AppContext } from '../app-context.js';
-import type { JobHandler } from '../jobs/job-worker.js';
+import { finalTransaction, type JobHandler } from '../jobs/job-worker.js';
 import { enqueueMessage } from '../messaging/enqueue-message.js';
 import { enqueuePagePush } from '../push/page-push.js';
 import { loadEngineers, loadRoster, toEngineerInfo } from '../roster/roster-data.js';
@@ -65,10 +65,11 @@ async function pageText(db: DbOrTrx, loaded: LoadedIncident): Promise<string> {
  * resolved), page this step's recipients by SMS (falling back to e-mail) and a phone call, record the
  * page on the timeline and schedule the next step. All in one transaction with the incident locked, so
  * an acknowledgement and a step never interleave, and a re-run step queues no second page (dedupe keys).
+ * The step's job is marked done in that same transaction.
  */
-export const escalateJob: JobHandler = async (ctx, rawPayload) => {
+export const escalateJob: JobHandler = async (ctx, rawPayload, _job, run) => {
   const { incidentId, step } = rawPayload as { incidentId: string; step: number };
-  await ctx.db.transaction().execute(async (trx) => {
+  await finalTransaction(ctx, run, async (trx) => {
     const loaded = await loadIncident(trx, ctx, incidentId, true);
     const { status } = loaded;
     if (status.acknowledgedAtMs !== null || status.state === 'resolved' || status.state === 'closed') return;

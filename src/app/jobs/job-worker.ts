@@ -1,9 +1,32 @@
+import type { Trx } from '../../db/database.js';
 import { claimDueJobs, completeJob, failJob } from '../../db/repositories/job.repository.js';
 import type { JobRow } from '../../db/tables/job.table.js';
 import type { AppContext } from '../app-context.js';
 
-/** Runs one job. Throwing schedules a retry with back-off; handlers must tolerate running twice. */
-export type JobHandler = (ctx: AppContext, payload: unknown, job: JobRow) => Promise<void>;
+/**
+ * What a handler may do with its own job. `finishInTransaction` runs the handler's last transaction and
+ * marks the job done in it, one commit instead of two; the worker then does not complete the job
+ * itself. Like the worker's own completion it changes the job only while this worker still holds the
+ * claim (locked_by, running): a worker whose lease ran out commits its work but completes nothing.
+ */
+export interface JobRun {
+  finishInTransaction<T>(work: (trx: Trx) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Runs one job. Throwing schedules a retry with back-off; handlers must tolerate running twice. `run` is
+ * given by the worker; a handler called on its own (a test, a one-off) gets none.
+ */
+export type JobHandler = (ctx: AppContext, payload: unknown, job: JobRow, run?: JobRun) => Promise<void>;
+
+/** A handler's last transaction: with the job's completion in it when run by the worker. */
+export function finalTransaction<T>(
+  ctx: AppContext,
+  run: JobRun | undefined,
+  work: (trx: Trx) => Promise<T>,
+): Promise<T> {
+  return run ? run.finishInTransaction(work) : ctx.db.transaction().execute(work);
+}
 
 export interface JobWorkerOptions {
   workerId: string;
@@ -74,12 +97,29 @@ export class JobWorker {
   private async runJob(job: JobRow): Promise<void> {
     const { ctx, opts } = this;
     const handler = opts.handlers[job.kind];
+    let finished = false;
+    const run: JobRun = {
+      finishInTransaction: async (work) => {
+        const result = await ctx.db.transaction().execute(async (trx) => {
+          const value = await work(trx);
+          await completeJob(trx, job.id, opts.workerId, ctx.clock.now());
+          return value;
+        });
+        finished = true;
+        return result;
+      },
+    };
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      await handler(ctx, JSON.parse(job.payload) as unknown, job);
-      await completeJob(ctx.db, job.id, opts.workerId, ctx.clock.now());
+      await handler(ctx, JSON.parse(job.payload) as unknown, job, run);
+      if (!finished) await completeJob(ctx.db, job.id, opts.workerId, ctx.clock.now());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (finished) {
+        // The job is done and committed; what failed after that is not retried (it would repeat the work).
+        ctx.logger.error({ jobId: job.id, kind: job.kind, err: message }, 'job failed after it finished');
+        return;
+      }
       ctx.logger.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, err: message }, 'job failed');
       const nowMs = ctx.clock.now();
       try {

@@ -6,7 +6,7 @@ import {
 } from '../../db/repositories/notification.repository.js';
 import { isDeliveryError, type DeliveryError } from '../../integrations/messaging.js';
 import type { AppContext } from '../app-context.js';
-import type { JobHandler } from '../jobs/job-worker.js';
+import { finalTransaction, type JobHandler } from '../jobs/job-worker.js';
 import { deliverPushNotification, type PushDelivery } from '../push/deliver-push.js';
 import { enqueueMessage, type FallbackMessage } from './enqueue-message.js';
 import { smsCallbacks, voiceCallRequest } from './telephony-callbacks.js';
@@ -27,20 +27,21 @@ function numberRefused(error: DeliveryError): boolean {
 
 /**
  * The outbox worker's handler: sends one queued message through its channel's port. The attempt is
- * recorded before the provider is called, so after a crash the job is re-run and the message may go
- * twice, never zero times (a duplicate page beats a missed one). A retryable failure is thrown back to
- * the worker (back-off and retry); a permanent one, or any failure of the last attempt, fails the message,
- * marks an engineer's phone as not working when the provider refused the number, and sends the fallback
- * message if there is one.
+ * recorded before the provider is called: the worker's claim (job running, attempts + 1, leased) is
+ * committed first, and the outcome is recorded together with the job's completion in one transaction
+ * after the call. So a crash in between leaves the job running with the message neither sent nor failed;
+ * once the lease runs out the job is claimed again and the message may go twice, never zero times (a
+ * duplicate page beats a missed one). A retryable failure is thrown back to the worker (back-off and
+ * retry); a permanent one, or any failure of the last attempt, fails the message, marks an engineer's
+ * phone as not working when the provider refused the number, and sends the fallback message if there is one.
  */
-export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: unknown, job) => {
+export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: unknown, job, run) => {
   const payload = rawPayload as SendPayload;
   const n = await findNotification(ctx.db, payload.notificationId);
   if (!n || n.status === 'sent' || n.status === 'failed') return;
-  await updateNotification(ctx.db, n.id, { status: 'sending' });
+  let provider: string;
+  let providerId: string;
   try {
-    let provider: string;
-    let providerId: string;
     if (n.channel === 'sms') {
       const r = await ctx.messaging.sms.send({ to: n.recipient, message: n.body, ...smsCallbacks(ctx, n) });
       [provider, providerId] = [r.provider, r.providerMessageId];
@@ -58,20 +59,13 @@ export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: un
       const r = await ctx.messaging.email.send({ to: n.recipient, subject: n.subject ?? '', text: n.body });
       [provider, providerId] = ['smtp', r.providerMessageId];
     }
-    await updateNotification(ctx.db, n.id, {
-      status: 'sent',
-      provider,
-      provider_message_id: providerId,
-      error: null,
-      sent_at: toDbInstant(ctx.clock.now()),
-    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // The last attempt gets no retry: the message fails here and its fallback goes out, rather than the
     // page ending silently in a failed job while the provider stays down.
     const lastAttempt = job !== undefined && job.attempts >= job.max_attempts;
     if (isDeliveryError(error) && (!error.retryable || lastAttempt)) {
-      await ctx.db.transaction().execute(async (trx) => {
+      await finalTransaction(ctx, run, async (trx) => {
         await updateNotification(trx, n.id, { status: 'failed', error: message.slice(0, 1000) });
         if (n.engineer_id && (n.channel === 'sms' || n.channel === 'voice') && numberRefused(error)) {
           await markPhoneFailing(trx, n.engineer_id, toDbInstant(ctx.clock.now()));
@@ -90,4 +84,13 @@ export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: un
     await updateNotification(ctx.db, n.id, { status: 'retrying', error: message.slice(0, 1000) });
     throw error;
   }
+  await finalTransaction(ctx, run, (trx) =>
+    updateNotification(trx, n.id, {
+      status: 'sent',
+      provider,
+      provider_message_id: providerId,
+      error: null,
+      sent_at: toDbInstant(ctx.clock.now()),
+    }),
+  );
 };

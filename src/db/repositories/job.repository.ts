@@ -116,7 +116,10 @@ export async function completeJob(
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Records a failure: back to pending at `retryAtMs`, or failed for good after max_attempts. */
+/**
+ * Records a failure: back to pending at `retryAtMs`, or failed for good after max_attempts. Only while
+ * this worker holds the claim: a job another worker claimed, or one already done, is left alone.
+ */
 export async function failJob(
   db: DbOrTrx,
   job: Pick<JobRow, 'id' | 'attempts' | 'max_attempts'>,
@@ -138,6 +141,7 @@ export async function failJob(
     })
     .where('id', '=', job.id)
     .where('locked_by', '=', workerId)
+    .where('status', '=', 'running')
     .execute();
 }
 

@@ -63,7 +63,7 @@ export function sendsPerProvider(
 
 /**
  * The database as a kill left it, before anything recovers it: SQLite's integrity check and the messages
- * whose send had been started (`sending`), read from a copy of the file and its WAL (so that the restarted
+ * whose send may have been started (job claimed, outcome not recorded), read from a copy of the file and its WAL (so that the restarted
  * server, not the test, recovers the original); PostgreSQL read as it is.
  */
 export async function crashImage(
@@ -87,10 +87,14 @@ export async function crashImage(
           .map((r) => r.integrity_check)
           .join('\n')
       : 'ok';
+    // A send may have started once its job is claimed (running) and until its outcome commits together
+    // with the job's completion (send-message.ts).
     const sending = await handle.db
       .selectFrom('notifications')
-      .select('id')
-      .where('status', '=', 'sending')
+      .innerJoin('jobs', 'jobs.id', 'notifications.job_id')
+      .select('notifications.id as id')
+      .where('jobs.status', '=', 'running')
+      .where('notifications.status', 'not in', ['sent', 'failed'])
       .execute();
     return { integrity, sending: sending.map((r) => r.id) };
   } finally {
