@@ -9,7 +9,7 @@ import { assertCustomerVisible, requireRole } from '../access.js';
 import type { AppContext } from '../app-context.js';
 import { reportIncident, type IntakeChannel } from './report-incident.js';
 import { actorOf } from './incident-state.js';
-import { loadIncidentView, type IncidentView } from './incident-view.js';
+import { toIncidentView, type IncidentView } from './incident-view.js';
 import { loadIncidentsOfRows, viewsOfLoaded } from './incident-page-loader.js';
 import { decodeIncidentCursor, encodeIncidentCursor } from './incident-cursor.js';
 import { compareForBoard } from '../../domain/incidents/board.js';
@@ -109,7 +109,9 @@ export async function createIncident(
       reportedAtMs,
       channel,
     });
-    return { incident: await loadIncidentView(trx, ctx, outcome.incident.row.id), created: outcome.created };
+    // The outcome holds the incident as written: no need to read it back.
+    const incident = await toIncidentView(trx, outcome.incident, ctx.clock.now());
+    return { incident, created: outcome.created };
   });
 }
 

@@ -33,6 +33,8 @@ export interface IncidentReport {
   dedupKey?: string | null;
   /** Free data kept on the `reported`/`attached` event (alert labels, call id…). */
   details?: Record<string, unknown>;
+  /** The caller took this report's locks already (`lockReportKeys` with `reportLockKeys(report)`). */
+  locksHeld?: boolean;
 }
 
 export interface ReportOutcome {
@@ -86,7 +88,7 @@ export async function reportIncident(
   }
   // Two reports of one problem at once (same dedup key, or same customer and server) must not both find
   // nothing open and open one each: on PostgreSQL they queue here until the first commits.
-  for (const key of reportLockKeys(report)) await lockReportKey(trx, ctx.dbKind, key);
+  if (!report.locksHeld) for (const key of reportLockKeys(report)) await lockReportKey(trx, ctx.dbKind, key);
   const open = await findOpenIncidentFor(trx, {
     dedupKey: report.dedupKey ?? null,
     customerId: report.customerId ?? null,

@@ -128,6 +128,7 @@ export async function receiveAlerts(
           reportedAtMs: nowMs,
           channel: 'alert',
           dedupKey,
+          locksHeld: true, // taken above with every other group's, in one sorted order
           details: {
             source: lead.source,
             alerts: firing
