@@ -58,7 +58,7 @@ export async function slaTargetsFor(db: DbOrTrx, tier: Tier, reportedAtMs: numbe
   const date = localDateOfInstant(reportedAtMs);
   const policy = await findSlaPolicy(db, tier, date);
   if (!policy) throw new DomainError('INTERNAL', `no service-level targets for tier ${tier} on ${date}`);
-  return toTargets(policy);
+  return slaTargetsOf(policy);
 }
 
 /** The same from policies read once (a page of incidents reads them once, not once per incident). */
@@ -72,10 +72,11 @@ export function slaTargetsFrom(
     (p) => p.tier === tier && p.valid_from <= date && (p.valid_to === null || date < p.valid_to),
   );
   if (!policy) throw new DomainError('INTERNAL', `no service-level targets for tier ${tier} on ${date}`);
-  return toTargets(policy);
+  return slaTargetsOf(policy);
 }
 
-function toTargets(policy: SlaPolicyRow): SlaTargets {
+/** The targets a policy row sets. */
+export function slaTargetsOf(policy: SlaPolicyRow): SlaTargets {
   return {
     responseMinutes: policy.response_minutes,
     actionMinutes: policy.action_minutes,
@@ -153,7 +154,8 @@ function derivedColumns(
 }
 
 /**
- * Creates an incident with the first event of its timeline. Its state and deadlines are derived from
+ * Creates an incident with the first event of its timeline, under the service-level targets of its tier
+ * on its report date. Its state and deadlines are derived from
  * that event before the row is written, so the row is inserted once, complete, and nothing is read back:
  * the incident is new, its timeline is this one event and it has no work yet.
  */
@@ -162,9 +164,9 @@ export async function createIncident(
   ctx: AppContext,
   row: Omit<IncidentRow, 'state' | 'response_due' | 'action_due' | 'closed_at'>,
   event: { type: IncidentEventType; atMs: number; actor: Actor; data?: Record<string, unknown> },
+  targets: SlaTargets,
 ): Promise<LoadedIncident> {
   const facts = factsOf(row);
-  const targets = await slaTargetsFor(trx, facts.tier, facts.reportedAtMs);
   const data = event.data ?? {};
   const events: IncidentEvent[] = [{ seq: 1, type: event.type, atMs: event.atMs, actor: event.actor, data }];
   const status = deriveIncident(facts, events, targets);

@@ -3,6 +3,7 @@ import { toDbBool, toDbInstant } from '../../db/instant.js';
 import { findCustomerTierPeriods, findServer } from '../../db/repositories/customer.repository.js';
 import {
   findOpenIncidentFor,
+  findReportDayRules,
   lockReportKey,
   nextSequenceValue,
 } from '../../db/repositories/incident.repository.js';
@@ -13,8 +14,14 @@ import { shouldPage } from '../../domain/incidents/escalation.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Tier } from '../../domain/shared/tier.js';
 import type { AppContext } from '../app-context.js';
-import { isOnCallTimeAt } from '../pricing/pricing-rules.js';
-import { appendIncidentEvent, createIncident, loadIncident, type LoadedIncident } from './incident-state.js';
+import { isOnCallTimeWith } from '../pricing/pricing-rules.js';
+import {
+  appendIncidentEvent,
+  createIncident,
+  loadIncident,
+  slaTargetsOf,
+  type LoadedIncident,
+} from './incident-state.js';
 import { scheduleEscalation } from './escalation-job.js';
 
 export type IntakeChannel = 'phone' | 'sms' | 'portal' | 'api' | 'email' | 'alert';
@@ -111,8 +118,11 @@ export async function reportIncident(
         localDateOfInstant(report.reportedAtMs),
       ) ?? 'none')
     : 'none';
-  const callout = await isOnCallTimeAt(trx, report.reportedAtMs);
-  const year = localDateOfInstant(report.reportedAtMs).slice(0, 4);
+  const reportDate = localDateOfInstant(report.reportedAtMs);
+  const rules = await findReportDayRules(trx, tier, reportDate);
+  if (!rules) throw new DomainError('INTERNAL', `no service-level targets for tier ${tier} on ${reportDate}`);
+  const callout = isOnCallTimeWith(report.reportedAtMs, rules.closed_day);
+  const year = reportDate.slice(0, 4);
   const number = await nextSequenceValue(trx, `incident-${year}`);
   const nowIso = toDbInstant(ctx.clock.now());
   const id = ctx.newId();
@@ -142,6 +152,7 @@ export async function reportIncident(
       actor,
       data: { channel: report.channel, summary: report.summary, ...(report.details ?? {}) },
     },
+    slaTargetsOf(rules),
   );
   if (shouldPage(incident.facts)) await scheduleEscalation(trx, ctx, id, 0, report.reportedAtMs);
   return { incident, created: true };

@@ -1,6 +1,5 @@
 import type { DbOrTrx } from '../../db/database.js';
 import {
-  findClosedDay,
   listClosedDays,
   listTariffs,
   type TariffWithPrices,
@@ -50,13 +49,16 @@ export async function loadPricingRules(db: DbOrTrx): Promise<PricingRules> {
 const STANDARD_CALENDAR = createCalendar();
 
 /**
- * Whether an instant is on-call time (a callout), reading only what that depends on: the extra closed day
- * on its local date, if any. Intake asks this once per incident; the full rules are for pricing.
+ * Whether an instant is on-call time (a callout), given the one thing in the database that depends on:
+ * the name of the desk's extra closed day on its local date, or null. Intake asks this once per incident
+ * and reads just that row; the full rules (loadPricingRules) are for pricing.
  */
-export async function isOnCallTimeAt(db: DbOrTrx, ms: number): Promise<boolean> {
-  const closed = await findClosedDay(db, STANDARD_CALENDAR.localDateOf(ms));
-  const calendar = closed
-    ? createCalendar({ extraClosedDays: [{ date: closed.date, name: closed.name }] })
-    : STANDARD_CALENDAR;
+export function isOnCallTimeWith(ms: number, closedDayName: string | null): boolean {
+  const calendar =
+    closedDayName === null
+      ? STANDARD_CALENDAR
+      : createCalendar({
+          extraClosedDays: [{ date: STANDARD_CALENDAR.localDateOf(ms), name: closedDayName }],
+        });
   return calendar.isOnCallTime(ms);
 }

@@ -269,12 +269,7 @@ export async function listSlaPolicies(db: DbOrTrx): Promise<SlaPolicyRow[]> {
     .execute();
 }
 
-/** The service-level policy of a tier valid on a local date (the earliest-starting one if several). */
-export async function findSlaPolicy(
-  db: DbOrTrx,
-  tier: string,
-  date: string,
-): Promise<SlaPolicyRow | undefined> {
+function slaPolicyOn(db: DbOrTrx, tier: string, date: string) {
   return db
     .selectFrom('sla_policies')
     .select([
@@ -290,7 +285,30 @@ export async function findSlaPolicy(
     .where('valid_from', '<=', date)
     .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', date)]))
     .orderBy('valid_from')
-    .limit(1)
+    .limit(1);
+}
+
+/** The service-level policy of a tier valid on a local date (the earliest-starting one if several). */
+export async function findSlaPolicy(
+  db: DbOrTrx,
+  tier: string,
+  date: string,
+): Promise<SlaPolicyRow | undefined> {
+  return slaPolicyOn(db, tier, date).executeTakeFirst();
+}
+
+/**
+ * What a new report is judged by on its local date, in one query: the tier's service-level policy valid
+ * then, and the name of the desk's extra closed day on that date (null on other days). Undefined when the
+ * tier has no policy on that date.
+ */
+export async function findReportDayRules(
+  db: DbOrTrx,
+  tier: string,
+  date: string,
+): Promise<(SlaPolicyRow & { closed_day: string | null }) | undefined> {
+  return slaPolicyOn(db, tier, date)
+    .select((eb) => eb.selectFrom('closed_days').select('name').where('date', '=', date).as('closed_day'))
     .executeTakeFirst();
 }
 

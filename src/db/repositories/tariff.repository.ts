@@ -14,11 +14,3 @@ export async function listTariffs(db: DbOrTrx): Promise<TariffWithPrices[]> {
 export async function listClosedDays(db: DbOrTrx): Promise<Array<{ date: string; name: string }>> {
   return db.selectFrom('closed_days').select(['date', 'name']).orderBy('date').execute();
 }
-
-/** The extra closed day on a local date, if the office has one there. */
-export async function findClosedDay(
-  db: DbOrTrx,
-  date: string,
-): Promise<{ date: string; name: string } | undefined> {
-  return db.selectFrom('closed_days').select(['date', 'name']).where('date', '=', date).executeTakeFirst();
-}
