@@ -159,6 +159,20 @@ describe('group commit on SQLite', () => {
     expect(noteCount(outsider())).toBe(40);
   });
 
+  it("waits for another connection's write lock without blocking the event loop", async () => {
+    const { db } = connect();
+    const other = outsider();
+    other.exec('begin immediate');
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    setTimeout(() => other.exec('commit'), 100);
+    await db.insertInto('notes').values({ id: 1, text: 'after the lock' }).execute();
+    clearInterval(ticker);
+    expect(noteCount(other)).toBe(1);
+    // A busy_timeout spent inside SQLite would have held the loop for the whole 100 ms.
+    expect(ticks).toBeGreaterThan(5);
+  });
+
   it('keeps nested savepoints and statement reuse working across many distinct queries', async () => {
     const { db } = connect();
     const trx = await db.startTransaction().execute();

@@ -129,7 +129,9 @@ class Lease implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.released) await this.driver.reacquire(this);
     const statement = this.driver.statement(query.sql);
-    if (this.inTransaction || statement.readonly) return this.driver.run<R>(statement, query, this);
+    if (this.inTransaction) return this.driver.run<R>(statement, query, this);
+    // A read outside the group may meet another connection's recovery or checkpoint lock.
+    if (statement.readonly) return this.driver.whileBusy(() => this.driver.run<R>(statement, query, this));
     // A write outside a transaction: part of the group, returns once the group is on disk.
     await this.driver.openGroup();
     const result = this.driver.run<R>(statement, query, this);
@@ -154,8 +156,13 @@ export class GroupCommitSqliteDriver implements Driver {
   private readonly maxWaitMs: number;
   private group: Group | undefined;
   private flushScheduled = false;
-  /** The connection's busy_timeout: how long BEGIN IMMEDIATE waits for another connection's write lock. */
+  /** The busy_timeout the connection came with: how long to wait for another connection's lock. */
   private readonly busyTimeoutMs: number;
+  /** Transaction control, prepared once (exec would parse the text every time). */
+  private readonly control: Record<
+    'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo',
+    Statement
+  >;
   readonly stats: GroupCommitStats = { commits: 0, members: 0 };
 
   constructor(
@@ -165,7 +172,18 @@ export class GroupCommitSqliteDriver implements Driver {
     this.statements = new StatementCache(sqlite, options.statementCacheSize ?? 1000);
     this.maxGroupSize = options.maxGroupSize ?? 200;
     this.maxWaitMs = options.maxWaitMs ?? 1;
+    // Waiting for another connection's lock is done here, without blocking the event loop (whileBusy):
+    // that connection may be another group of this very process, which can only commit if the loop runs.
     this.busyTimeoutMs = Number(sqlite.pragma('busy_timeout', { simple: true }));
+    sqlite.pragma('busy_timeout = 0');
+    this.control = {
+      begin: sqlite.prepare('begin immediate'),
+      commit: sqlite.prepare('commit'),
+      rollback: sqlite.prepare('rollback'),
+      savepoint: sqlite.prepare(`savepoint ${SAVEPOINT}`),
+      release: sqlite.prepare(`release ${SAVEPOINT}`),
+      rollbackTo: sqlite.prepare(`rollback to ${SAVEPOINT}`),
+    };
   }
 
   async init(): Promise<void> {}
@@ -184,7 +202,7 @@ export class GroupCommitSqliteDriver implements Driver {
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
     const lease = connection as Lease;
     await this.openGroup();
-    this.sqlite.exec(`savepoint ${SAVEPOINT}`);
+    this.control.savepoint.run();
     lease.group = this.group;
     lease.inTransaction = true;
     lease.wrote = false;
@@ -193,7 +211,7 @@ export class GroupCommitSqliteDriver implements Driver {
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const lease = connection as Lease;
     lease.inTransaction = false;
-    this.guard(() => this.sqlite.exec(`release ${SAVEPOINT}`));
+    this.guard(() => this.control.release.run());
     await this.finishMember(lease);
   }
 
@@ -203,7 +221,10 @@ export class GroupCommitSqliteDriver implements Driver {
     lease.wrote = false;
     // Only this member's savepoint; the group (and the others' work in it) goes on.
     if (this.sqlite.inTransaction)
-      this.guard(() => this.sqlite.exec(`rollback to ${SAVEPOINT}; release ${SAVEPOINT}`));
+      this.guard(() => {
+        this.control.rollbackTo.run();
+        this.control.release.run();
+      });
   }
 
   // Savepoints inside a transaction (Kysely's trx.savepoint()), nested in the member's own.
@@ -255,25 +276,9 @@ export class GroupCommitSqliteDriver implements Driver {
     });
   }
 
-  /**
-   * BEGIN IMMEDIATE, waiting for another connection's write lock without blocking the event loop: that
-   * connection may be another group of this very process, which can only commit if the loop runs.
-   */
   async openGroup(): Promise<void> {
     if (this.group) return;
-    const deadline = Date.now() + this.busyTimeoutMs;
-    for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
-      this.sqlite.pragma('busy_timeout = 0');
-      try {
-        this.sqlite.exec('begin immediate');
-        break;
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
-      } finally {
-        this.sqlite.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
+    await this.whileBusy(() => this.control.begin.run());
     this.group = { members: 0, waiters: [], dirty: false, firstWaitAt: 0 };
   }
 
@@ -331,9 +336,9 @@ export class GroupCommitSqliteDriver implements Driver {
     if (!group) return;
     this.group = undefined;
     try {
-      this.sqlite.exec('commit');
+      this.control.commit.run();
     } catch (error) {
-      if (this.sqlite.inTransaction) this.sqlite.exec('rollback');
+      if (this.sqlite.inTransaction) this.control.rollback.run();
       for (const waiter of group.waiters) waiter.reject(error);
       return;
     }
@@ -342,6 +347,22 @@ export class GroupCommitSqliteDriver implements Driver {
       this.stats.members += group.members;
     }
     for (const waiter of group.waiters) waiter.resolve();
+  }
+
+  /**
+   * Runs `operation`, again and again while another connection holds the lock it needs (SQLITE_BUSY), up
+   * to the connection's busy_timeout, pausing between tries so the event loop goes on.
+   */
+  async whileBusy<T>(operation: () => T): Promise<T> {
+    const deadline = Date.now() + this.busyTimeoutMs;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
+      try {
+        return operation();
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 
   /**
