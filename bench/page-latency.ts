@@ -11,6 +11,7 @@ import { ServerProcess } from '../test/reliability/support/server-process.js';
 import type { Figure } from './figure.js';
 import { reportBug } from './support/bugs.js';
 import { benchEngines, freshDatabase, prepareBenchDesk, type Engine } from './support/desk.js';
+import { cpuMs } from './support/processes.js';
 
 const RATE = Number(process.env.BALLOU_BENCH_PAGE_RATE ?? 100);
 const SECONDS = Number(process.env.BALLOU_BENCH_PAGE_SECONDS ?? 20);
@@ -90,6 +91,7 @@ async function pageLatencyOn(engine: Engine): Promise<Figure[]> {
       const total = RATE * SECONDS;
       const inFlight: Promise<void>[] = [];
       const start = performance.now();
+      const cpuAtStart = cpuMs(server.pid as number);
       for (let i = 0; i < total; i++) {
         const wait = start + (i * 1000) / RATE - performance.now();
         if (wait > 1) await sleep(wait);
@@ -99,6 +101,7 @@ async function pageLatencyOn(engine: Engine): Promise<Figure[]> {
       const sentSeconds = (performance.now() - start) / 1000;
       await waitForPages(first, first + total, GRACE_MS);
       const gaveUpAt = performance.now();
+      const cpuPerIncident = (cpuMs(server.pid as number) - cpuAtStart) / total;
       const latencies: number[] = [];
       let late = 0;
       for (let n = first; n < first + total; n++) {
@@ -132,6 +135,16 @@ async function pageLatencyOn(engine: Engine): Promise<Figure[]> {
           unit: 'ms',
           better: 'lower',
           target: { kind: 'absolute', value: TARGET_P99_MS },
+        },
+        {
+          name: `server CPU per paged incident (${engine})`,
+          value: cpuPerIncident,
+          unit: 'ms',
+          better: 'lower',
+          note:
+            'user + system CPU of the server process from the first paced alert until its pages were sent, per ' +
+            `incident (intake, escalation, SMS, call, push); ${(1000 / cpuPerIncident).toFixed(0)} incidents/s ` +
+            'would fill one core',
         },
       ];
     } finally {
