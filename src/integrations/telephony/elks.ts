@@ -24,6 +24,7 @@ import {
   stringField,
   type ProviderHttpOptions,
 } from './provider-http.js';
+import { keepAliveFetch } from './keep-alive-fetch.js';
 
 export type ElksConfig = Pick<Config['elks'], 'apiUrl' | 'username' | 'password' | 'fromNumber'>;
 
@@ -39,7 +40,7 @@ const PROVIDER = '46elks';
 export function createElksTelephony(config: ElksConfig, options: ProviderHttpOptions = {}): ElksTelephony {
   const baseUrl = providerBaseUrl(PROVIDER, config.apiUrl);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const fetchImpl = options.fetch ?? fetch;
+  const fetchImpl = options.fetch ?? keepAliveFetch;
   const post = (path: string, form: Record<string, string | undefined>) =>
     postForm({
       provider: PROVIDER,

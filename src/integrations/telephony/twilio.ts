@@ -24,6 +24,7 @@ import {
   stringField,
   type ProviderHttpOptions,
 } from './provider-http.js';
+import { keepAliveFetch } from './keep-alive-fetch.js';
 import { buildTwilioCallTwiml, type TwilioSpeechOptions } from './twiml.js';
 
 export type TwilioConfig = Pick<Config['twilio'], 'apiUrl' | 'accountSid' | 'authToken' | 'fromNumber'>;
@@ -44,7 +45,7 @@ export function createTwilioTelephony(config: TwilioConfig, options: TwilioOptio
     throw new Error('twilio account SID is missing or malformed');
   const accountUrl = `${baseUrl}/2010-04-01/Accounts/${config.accountSid}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const fetchImpl = options.fetch ?? fetch;
+  const fetchImpl = options.fetch ?? keepAliveFetch;
   const post = (resource: string, form: Record<string, string | undefined>) =>
     postForm({
       provider: PROVIDER,
