@@ -7,6 +7,7 @@ import type {
   NewCustomerRow,
   ServerRow,
 } from '../tables/customer.table.js';
+import { precompiled } from './precompiled.js';
 
 export async function insertCustomer(db: DbOrTrx, row: NewCustomerRow): Promise<void> {
   await db.insertInto('customers').values(row).execute();
@@ -66,6 +67,15 @@ export async function listTiers(db: DbOrTrx, customerIds: string[]): Promise<Cus
     .execute();
 }
 
+const customerTierPeriods = precompiled<[string]>(1, (db, customerId) =>
+  db
+    .selectFrom('customers')
+    .leftJoin('customer_tiers', 'customer_tiers.customer_id', 'customers.id')
+    .select(['customer_tiers.tier', 'customer_tiers.valid_from', 'customer_tiers.valid_to'])
+    .where('customers.id', '=', customerId)
+    .orderBy('customer_tiers.valid_from'),
+);
+
 /**
  * A customer's tier periods, oldest first, or undefined when there is no such customer: the existence
  * check and the tier history of a report in one query.
@@ -74,13 +84,11 @@ export async function findCustomerTierPeriods(
   db: DbOrTrx,
   customerId: string,
 ): Promise<Array<Pick<CustomerTierRow, 'tier' | 'valid_from' | 'valid_to'>> | undefined> {
-  const rows = await db
-    .selectFrom('customers')
-    .leftJoin('customer_tiers', 'customer_tiers.customer_id', 'customers.id')
-    .select(['customer_tiers.tier', 'customer_tiers.valid_from', 'customer_tiers.valid_to'])
-    .where('customers.id', '=', customerId)
-    .orderBy('customer_tiers.valid_from')
-    .execute();
+  const { rows } = await customerTierPeriods<{
+    tier: string | null;
+    valid_from: string | null;
+    valid_to: string | null;
+  }>(db, customerId);
   if (rows.length === 0) return undefined;
   return rows.flatMap((r) =>
     r.tier === null || r.valid_from === null
@@ -111,8 +119,13 @@ export async function listContacts(db: DbOrTrx, customerId: string): Promise<Con
     .execute();
 }
 
+const contactByPhone = precompiled<[string]>(1, (db, phone) =>
+  db.selectFrom('contacts').selectAll().where('phone', '=', phone),
+);
+
+/** The contact a caller's number belongs to (every incoming call and SMS asks). */
 export async function findContactByPhone(db: DbOrTrx, phone: string): Promise<ContactRow | undefined> {
-  return db.selectFrom('contacts').selectAll().where('phone', '=', phone).executeTakeFirst();
+  return (await contactByPhone<ContactRow>(db, phone)).rows[0];
 }
 
 export async function findContact(db: DbOrTrx, id: string): Promise<ContactRow | undefined> {
@@ -131,8 +144,13 @@ export async function findServer(db: DbOrTrx, id: string): Promise<ServerRow | u
   return db.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+const serverByHostname = precompiled<[string]>(1, (db, hostname) =>
+  db.selectFrom('servers').selectAll().where('hostname', '=', hostname),
+);
+
+/** The server of a hostname (every alert asks for its candidates). */
 export async function findServerByHostname(db: DbOrTrx, hostname: string): Promise<ServerRow | undefined> {
-  return db.selectFrom('servers').selectAll().where('hostname', '=', hostname).executeTakeFirst();
+  return (await serverByHostname<ServerRow>(db, hostname)).rows[0];
 }
 
 export async function listServers(db: DbOrTrx, customerId: string): Promise<ServerRow[]> {

@@ -1,9 +1,41 @@
 import { sql } from 'kysely';
 import type { DatabaseKind, DbOrTrx } from '../database.js';
 import type { ActionLinkRow, IncidentEventRow, IncidentRow, WorkEntryRow } from '../tables/incident.table.js';
+import { precompiled } from './precompiled.js';
+
+/** Every column of a row type, in one fixed order (the compiler checks that none is missing). */
+const columnsOf = <Row>(all: Record<keyof Row, true>) => Object.keys(all) as Array<keyof Row & string>;
+
+const INCIDENT_COLUMNS = columnsOf<IncidentRow>({
+  id: true,
+  ref: true,
+  customer_id: true,
+  server_id: true,
+  contact_id: true,
+  summary: true,
+  channel: true,
+  caller_number: true,
+  unknown_caller: true,
+  tier: true,
+  callout: true,
+  dedup_key: true,
+  state: true,
+  reported_at: true,
+  response_due: true,
+  action_due: true,
+  closed_at: true,
+  created_at: true,
+  updated_at: true,
+});
+
+const insertIncidentQuery = precompiled<unknown[]>(INCIDENT_COLUMNS.length, (db, ...p) =>
+  db
+    .insertInto('incidents')
+    .values(Object.fromEntries(INCIDENT_COLUMNS.map((c, i) => [c, p[i]])) as unknown as IncidentRow),
+);
 
 export async function insertIncident(db: DbOrTrx, row: IncidentRow): Promise<void> {
-  await db.insertInto('incidents').values(row).execute();
+  await insertIncidentQuery(db, ...INCIDENT_COLUMNS.map((c) => row[c]));
 }
 
 export async function findIncident(db: DbOrTrx, id: string): Promise<IncidentRow | undefined> {
@@ -44,30 +76,50 @@ export async function lockReportKeys(db: DbOrTrx, kind: DatabaseKind, keys: Iter
 
 const OPEN_STATES = ['open', 'acknowledged', 'in_progress'];
 
+const openByKey = precompiled<[string]>(1, (db, key) =>
+  db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('dedup_key', '=', key)
+    .where('state', 'in', OPEN_STATES)
+    .orderBy('reported_at', 'desc')
+    .limit(1),
+);
+const openOfCustomer = precompiled<[string]>(1, (db, customerId) =>
+  db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where('state', 'in', OPEN_STATES)
+    .where('server_id', 'is', null)
+    .orderBy('reported_at', 'desc')
+    .limit(1),
+);
+const openOfServer = precompiled<[string, string]>(2, (db, customerId, serverId) =>
+  db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where('state', 'in', OPEN_STATES)
+    .where('server_id', '=', serverId)
+    .orderBy('reported_at', 'desc')
+    .limit(1),
+);
+
 /** The open incident a new report attaches to: same dedup key, else same customer and server. */
 export async function findOpenIncidentFor(
   db: DbOrTrx,
   q: { dedupKey?: string | null; customerId?: string | null; serverId?: string | null },
 ): Promise<IncidentRow | undefined> {
   if (q.dedupKey) {
-    const byKey = await db
-      .selectFrom('incidents')
-      .selectAll()
-      .where('dedup_key', '=', q.dedupKey)
-      .where('state', 'in', OPEN_STATES)
-      .orderBy('reported_at', 'desc')
-      .executeTakeFirst();
+    const [byKey] = (await openByKey<IncidentRow>(db, q.dedupKey)).rows;
     if (byKey) return byKey;
   }
   if (!q.customerId) return undefined;
-  let query = db
-    .selectFrom('incidents')
-    .selectAll()
-    .where('customer_id', '=', q.customerId)
-    .where('state', 'in', OPEN_STATES)
-    .orderBy('reported_at', 'desc');
-  query = q.serverId ? query.where('server_id', '=', q.serverId) : query.where('server_id', 'is', null);
-  return query.executeTakeFirst();
+  const { rows } = q.serverId
+    ? await openOfServer<IncidentRow>(db, q.customerId, q.serverId)
+    : await openOfCustomer<IncidentRow>(db, q.customerId);
+  return rows[0];
 }
 
 export interface IncidentListQuery {
@@ -128,50 +180,55 @@ export async function listEvents(db: DbOrTrx, incidentId: string): Promise<Incid
     .execute();
 }
 
+const EVENT_COLUMNS = columnsOf<IncidentEventRow>({
+  id: true,
+  incident_id: true,
+  seq: true,
+  type: true,
+  at: true,
+  actor_type: true,
+  actor_id: true,
+  actor_name: true,
+  data: true,
+  created_at: true,
+});
+const APPENDED_COLUMNS = EVENT_COLUMNS.filter((c) => c !== 'seq');
+
+const appendEventQuery = precompiled<unknown[]>(APPENDED_COLUMNS.length, (db, ...p) => {
+  const value = (c: (typeof APPENDED_COLUMNS)[number]) => p[APPENDED_COLUMNS.indexOf(c)] as string;
+  return db
+    .insertInto('incident_events')
+    .columns([...APPENDED_COLUMNS, 'seq'])
+    .expression((eb) =>
+      eb
+        .selectFrom('incident_events')
+        .select([
+          ...APPENDED_COLUMNS.map((c) => eb.val(value(c)).as(c)),
+          sql<number>`coalesce(max(seq), 0) + 1`.as('seq'),
+        ])
+        .where('incident_id', '=', eb.val(value('incident_id'))),
+    )
+    .returning('seq');
+});
+
 /**
  * Appends a timeline event with the next sequence number (call with the incident locked): one statement,
  * the number taken from the incident's events by the insert itself.
  */
 export async function appendEventRow(db: DbOrTrx, row: Omit<IncidentEventRow, 'seq'>): Promise<number> {
-  const inserted = await db
-    .insertInto('incident_events')
-    .columns([
-      'id',
-      'incident_id',
-      'type',
-      'at',
-      'actor_type',
-      'actor_id',
-      'actor_name',
-      'data',
-      'created_at',
-      'seq',
-    ])
-    .expression((eb) =>
-      eb
-        .selectFrom('incident_events')
-        .select([
-          eb.val(row.id).as('id'),
-          eb.val(row.incident_id).as('incident_id'),
-          eb.val(row.type).as('type'),
-          eb.val(row.at).as('at'),
-          eb.val(row.actor_type).as('actor_type'),
-          eb.val(row.actor_id).as('actor_id'),
-          eb.val(row.actor_name).as('actor_name'),
-          eb.val(row.data).as('data'),
-          eb.val(row.created_at).as('created_at'),
-          sql<number>`coalesce(max(seq), 0) + 1`.as('seq'),
-        ])
-        .where('incident_id', '=', row.incident_id),
-    )
-    .returning('seq')
-    .executeTakeFirstOrThrow();
-  return Number(inserted.seq);
+  const { rows } = await appendEventQuery<{ seq: number }>(db, ...APPENDED_COLUMNS.map((c) => row[c]));
+  return Number(rows[0]?.seq);
 }
+
+const insertEventQuery = precompiled<unknown[]>(EVENT_COLUMNS.length, (db, ...p) =>
+  db
+    .insertInto('incident_events')
+    .values(Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, p[i]])) as unknown as IncidentEventRow),
+);
 
 /** Inserts an event whose sequence number is known (the first event of an incident created just now). */
 export async function insertEventRow(db: DbOrTrx, row: IncidentEventRow): Promise<void> {
-  await db.insertInto('incident_events').values(row).execute();
+  await insertEventQuery(db, ...EVENT_COLUMNS.map((c) => row[c]));
 }
 
 export async function insertWorkEntry(db: DbOrTrx, row: WorkEntryRow): Promise<void> {
@@ -193,27 +250,41 @@ export async function listWorkEntries(db: DbOrTrx, incidentId: string): Promise<
  * upsert that starts the series or counts it up, the row locked until the transaction ends.
  */
 export async function nextSequenceValue(db: DbOrTrx, name: string): Promise<number> {
-  const row = await db
+  const { rows } = await nextSequenceQuery<{ next_value: number }>(db, name);
+  return Number(rows[0]?.next_value) - 1;
+}
+
+const nextSequenceQuery = precompiled<[string]>(1, (db, name) =>
+  db
     .insertInto('number_sequences')
     .values({ name, next_value: 2 })
     .onConflict((oc) => oc.column('name').doUpdateSet({ next_value: sql`number_sequences.next_value + 1` }))
-    .returning('next_value')
-    .executeTakeFirstOrThrow();
-  return Number(row.next_value) - 1;
-}
+    .returning('next_value'),
+);
+
+const claimInboundQuery = precompiled<[string, string, string, string]>(4, (db, id, source, key, createdAt) =>
+  db
+    .insertInto('inbound_events')
+    .values({ id, source, dedupe_key: key, created_at: createdAt, response: null })
+    .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing()),
+);
 
 /** Records a provider's delivery once; false when the same (source, key) was seen before (a retry). */
 export async function claimInboundEvent(
   db: DbOrTrx,
   row: { id: string; source: string; dedupe_key: string; created_at: string },
 ): Promise<boolean> {
-  const result = await db
-    .insertInto('inbound_events')
-    .values({ ...row, response: null })
-    .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  const result = await claimInboundQuery(db, row.id, row.source, row.dedupe_key, row.created_at);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
+
+const setInboundResponseQuery = precompiled<[string, string, string]>(3, (db, response, source, key) =>
+  db
+    .updateTable('inbound_events')
+    .set({ response })
+    .where('source', '=', source)
+    .where('dedupe_key', '=', key),
+);
 
 export async function setInboundResponse(
   db: DbOrTrx,
@@ -221,12 +292,7 @@ export async function setInboundResponse(
   key: string,
   response: string,
 ): Promise<void> {
-  await db
-    .updateTable('inbound_events')
-    .set({ response })
-    .where('source', '=', source)
-    .where('dedupe_key', '=', key)
-    .execute();
+  await setInboundResponseQuery(db, response, source, key);
 }
 
 export async function findInboundEvent(
@@ -283,9 +349,18 @@ function slaPolicyOn(db: DbOrTrx, tier: string, date: string) {
     ])
     .where('tier', '=', tier)
     .where('valid_from', '<=', date)
-    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', date)]))
-    .orderBy('valid_from')
-    .limit(1);
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', date)]));
+}
+
+/**
+ * The earliest-starting of the policies valid on a date (normally there is one). Chosen here rather than
+ * by `order by … limit 1`: the table has no index to order by, and SQLite's sorter costs more than the
+ * few rows it would sort.
+ */
+function earliest<T extends { valid_from: string }>(rows: T[]): T | undefined {
+  let first: T | undefined;
+  for (const row of rows) if (first === undefined || row.valid_from < first.valid_from) first = row;
+  return first;
 }
 
 /** The service-level policy of a tier valid on a local date (the earliest-starting one if several). */
@@ -294,7 +369,7 @@ export async function findSlaPolicy(
   tier: string,
   date: string,
 ): Promise<SlaPolicyRow | undefined> {
-  return slaPolicyOn(db, tier, date).executeTakeFirst();
+  return earliest(await slaPolicyOn(db, tier, date).execute());
 }
 
 /**
@@ -307,10 +382,16 @@ export async function findReportDayRules(
   tier: string,
   date: string,
 ): Promise<(SlaPolicyRow & { closed_day: string | null }) | undefined> {
-  return slaPolicyOn(db, tier, date)
-    .select((eb) => eb.selectFrom('closed_days').select('name').where('date', '=', date).as('closed_day'))
-    .executeTakeFirst();
+  return earliest(
+    (await reportDayRulesQuery<SlaPolicyRow & { closed_day: string | null }>(db, tier, date)).rows,
+  );
 }
+
+const reportDayRulesQuery = precompiled<[string, string]>(2, (db, tier, date) =>
+  slaPolicyOn(db, tier, date).select((eb) =>
+    eb.selectFrom('closed_days').select('name').where('date', '=', date).as('closed_day'),
+  ),
+);
 
 /** Incidents changed after `since` (ISO UTC), oldest change first: what a live board has not seen yet. */
 export async function listIncidentsChangedSince(

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { DbOrTrx } from '../database.js';
+import { precompiled } from './precompiled.js';
 import type { IntegrationsTable } from '../tables/auth.table.js';
 import type { IncidentAlertRow } from '../tables/incident.table.js';
 
@@ -9,11 +10,16 @@ export async function insertIntegration(db: DbOrTrx, row: IntegrationRow): Promi
   await db.insertInto('integrations').values(row).execute();
 }
 
+const integrationByHash = precompiled<[string]>(1, (db, tokenHash) =>
+  db.selectFrom('integrations').selectAll().where('token_hash', '=', tokenHash),
+);
+
+/** The integration of a webhook token's hash (every alert delivery asks). */
 export async function findIntegrationByHash(
   db: DbOrTrx,
   tokenHash: string,
 ): Promise<IntegrationRow | undefined> {
-  return db.selectFrom('integrations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return (await integrationByHash<IntegrationRow>(db, tokenHash)).rows[0];
 }
 
 export async function listIntegrations(db: DbOrTrx): Promise<IntegrationRow[]> {

@@ -1,0 +1,51 @@
+import { CompiledQuery, type Compilable, type QueryResult } from 'kysely';
+import type { DbOrTrx } from '../database.js';
+
+/** Stands for parameter i while the query is built; never reaches a database. */
+const placeholder = (i: number) => `\u0000precompiled parameter ${i}\u0000`;
+
+interface Template {
+  sql: string;
+  /** Per compiled parameter: the index of the caller's parameter, or a constant the query fixed. */
+  slots: Array<number | { constant: unknown }>;
+}
+
+/**
+ * A statement of the hot intake path, built and compiled by Kysely once per SQL dialect and then run with
+ * fresh parameters: building and compiling a query costs more CPU than SQLite takes to run it, and every
+ * incident runs the same few. `build` receives a placeholder per parameter and must bind each as a value
+ * (not as an identifier or inside raw SQL text); it may bind one several times. The same SQL text also lets the driver
+ * reuse its prepared statement.
+ */
+export function precompiled<P extends unknown[]>(
+  parameterCount: P['length'],
+  build: (db: DbOrTrx, ...parameters: string[]) => Compilable,
+): <R>(db: DbOrTrx, ...parameters: P) => Promise<QueryResult<R>> {
+  const templates = new Map<unknown, Template>();
+  const compile = (db: DbOrTrx): Template => {
+    const names = Array.from({ length: parameterCount }, (_, i) => placeholder(i));
+    const compiled = build(db, ...names).compile();
+    const slots = compiled.parameters.map((value) => {
+      const index = typeof value === 'string' ? names.indexOf(value) : -1;
+      return index >= 0 ? index : { constant: value };
+    });
+    names.forEach((_, i) => {
+      if (!slots.includes(i) || compiled.sql.includes(names[i] as string))
+        throw new Error(`precompiled query: parameter ${i} is not bound as a value: ${compiled.sql}`);
+    });
+    return { sql: compiled.sql, slots };
+  };
+  return async <R>(db: DbOrTrx, ...parameters: P): Promise<QueryResult<R>> => {
+    // One dialect, one SQL text: keyed by the adapter's class (the same for a database and its transactions).
+    const dialect = db.getExecutor().adapter.constructor;
+    let template = templates.get(dialect);
+    if (!template) {
+      template = compile(db);
+      templates.set(dialect, template);
+    }
+    const values = template.slots.map((slot) =>
+      typeof slot === 'number' ? parameters[slot] : slot.constant,
+    );
+    return db.executeQuery<R>(CompiledQuery.raw(template.sql, values));
+  };
+}
