@@ -115,6 +115,39 @@ for (const dialect of DIALECTS) {
       t.clock.set(TEST_NOW);
     });
 
+    it('starts the jobs a finishing handler queued and claimed in its transaction, without a wake-up or a poll', async () => {
+      const ran: string[] = [];
+      const handlers: Record<string, JobHandler> = {
+        'test.step': async (ctx, _payload, job, run) => {
+          await finalTransaction(
+            ctx,
+            run,
+            async (trx) => {
+              for (const n of [1, 2])
+                await enqueueJob(
+                  trx,
+                  { id: `${job.id}-page-${n}`, kind: 'test.page', payload: {}, dueAtMs: ctx.clock.now() },
+                  ctx.clock.now(),
+                );
+            },
+            { claimNext: true },
+          );
+        },
+        'test.page': async (_ctx, _payload, job) => void ran.push(job.id),
+      };
+      // Polls once a minute and is never woken: only the claim in the step's transaction can start the pages.
+      const worker = new JobWorker(t.ctx, { workerId: 'loop', handlers, pollMs: 60_000, concurrency: 4 });
+      const id = await enqueue('test.step', TEST_NOW);
+      worker.start();
+      const deadline = Date.now() + 5_000;
+      while (ran.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await worker.stop();
+      expect(ran.sort()).toEqual([`${id}-page-1`, `${id}-page-2`]);
+      expect((await findJob(t.ctx.db, id))?.status).toBe('done');
+      for (const page of ran)
+        expect(await findJob(t.ctx.db, page)).toMatchObject({ status: 'done', attempts: 1 });
+    });
+
     it("lets a worker whose lease ran out commit its work but not complete the new holder's claim", async () => {
       const id = await enqueue('test.stale', TEST_NOW);
       const held = gate();

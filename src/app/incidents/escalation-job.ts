@@ -65,80 +65,86 @@ async function pageText(db: DbOrTrx, loaded: LoadedIncident): Promise<string> {
  * resolved), page this step's recipients by SMS (falling back to e-mail) and a phone call, record the
  * page on the timeline and schedule the next step. All in one transaction with the incident locked, so
  * an acknowledgement and a step never interleave, and a re-run step queues no second page (dedupe keys).
- * The step's job is marked done in that same transaction.
+ * The step's job is marked done in that same transaction, which also claims the pages it queued.
  */
 export const escalateJob: JobHandler = async (ctx, rawPayload, _job, run) => {
   const { incidentId, step } = rawPayload as { incidentId: string; step: number };
-  await finalTransaction(ctx, run, async (trx) => {
-    const loaded = await loadIncident(trx, ctx, incidentId, true);
-    const { status } = loaded;
-    if (status.acknowledgedAtMs !== null || status.state === 'resolved' || status.state === 'closed') return;
-    const nowMs = ctx.clock.now();
-    const [roster, engineers] = await Promise.all([loadRoster(trx, nowMs, nowMs + 1), loadEngineers(trx)]);
-    const onCall = resolveAt(roster, nowMs);
-    const active = engineers.filter((e) => fromDbBool(e.active));
-    // An inactive engineer, or one whose phone the provider refused, cannot be reached: page as for a gap.
-    const reachable = (id: string | undefined) => {
-      const row = id ? engineers.find((e) => e.id === id) : undefined;
-      return row && fromDbBool(row.active) && toEngineerInfo(row).hasWorkingPhone ? row.id : null;
-    };
-    const plan = escalationStep(step, loaded.facts.reportedAtMs, escalationTimings(ctx), {
-      onCall: {
-        primary: reachable(onCall.primary?.engineerId),
-        secondary: reachable(onCall.secondary?.engineerId),
-      },
-      managers: active.filter((e) => fromDbBool(e.is_manager)).map((e) => e.id),
-      everyoneWithPhone: active.filter((e) => toEngineerInfo(e).hasWorkingPhone).map((e) => e.id),
-    });
-    if (plan.recipients.length === 0) {
-      // Nobody at all can be paged: the operators must hear of it from the logs.
-      ctx.logger.error({ incidentId, step }, 'escalation found nobody to page');
-    }
-    const text = await pageText(trx, loaded);
-    const byId = new Map(engineers.map((e) => [e.id, e]));
-    for (const engineerId of plan.recipients) {
-      const engineer = byId.get(engineerId);
-      if (!engineer) continue;
-      const ackUrl = await createAckLink(trx, ctx, incidentId, engineerId);
-      const personal = `${text} ${ackUrl}`;
-      const email = {
-        channel: 'email' as const,
-        to: engineer.email,
-        subject: text.slice(0, 150),
-        body: personal,
-        engineerId,
-        incidentId,
-        // One e-mail per engineer and step, whether the SMS failed or the call went unanswered.
-        dedupeKey: `page:${incidentId}:${step}:${engineerId}:email`,
+  await finalTransaction(
+    ctx,
+    run,
+    async (trx) => {
+      const loaded = await loadIncident(trx, ctx, incidentId, true);
+      const { status } = loaded;
+      if (status.acknowledgedAtMs !== null || status.state === 'resolved' || status.state === 'closed')
+        return;
+      const nowMs = ctx.clock.now();
+      const [roster, engineers] = await Promise.all([loadRoster(trx, nowMs, nowMs + 1), loadEngineers(trx)]);
+      const onCall = resolveAt(roster, nowMs);
+      const active = engineers.filter((e) => fromDbBool(e.active));
+      // An inactive engineer, or one whose phone the provider refused, cannot be reached: page as for a gap.
+      const reachable = (id: string | undefined) => {
+        const row = id ? engineers.find((e) => e.id === id) : undefined;
+        return row && fromDbBool(row.active) && toEngineerInfo(row).hasWorkingPhone ? row.id : null;
       };
-      await enqueueMessage(trx, ctx, {
-        channel: 'sms',
-        to: engineer.phone,
-        body: personal,
-        engineerId,
-        incidentId,
-        dedupeKey: `page:${incidentId}:${step}:${engineerId}:sms`,
-        fallback: email,
+      const plan = escalationStep(step, loaded.facts.reportedAtMs, escalationTimings(ctx), {
+        onCall: {
+          primary: reachable(onCall.primary?.engineerId),
+          secondary: reachable(onCall.secondary?.engineerId),
+        },
+        managers: active.filter((e) => fromDbBool(e.is_manager)).map((e) => e.id),
+        everyoneWithPhone: active.filter((e) => toEngineerInfo(e).hasWorkingPhone).map((e) => e.id),
       });
-      await enqueueMessage(trx, ctx, {
-        channel: 'voice',
-        to: engineer.phone,
-        body: `Ballou jour. Nytt ärende ${loaded.row.ref}. ${loaded.row.summary.slice(0, 200)}. Kvittera med SMS.`,
-        engineerId,
-        incidentId,
-        dedupeKey: `page:${incidentId}:${step}:${engineerId}:voice`,
-        fallback: email,
+      if (plan.recipients.length === 0) {
+        // Nobody at all can be paged: the operators must hear of it from the logs.
+        ctx.logger.error({ incidentId, step }, 'escalation found nobody to page');
+      }
+      const text = await pageText(trx, loaded);
+      const byId = new Map(engineers.map((e) => [e.id, e]));
+      for (const engineerId of plan.recipients) {
+        const engineer = byId.get(engineerId);
+        if (!engineer) continue;
+        const ackUrl = await createAckLink(trx, ctx, incidentId, engineerId);
+        const personal = `${text} ${ackUrl}`;
+        const email = {
+          channel: 'email' as const,
+          to: engineer.email,
+          subject: text.slice(0, 150),
+          body: personal,
+          engineerId,
+          incidentId,
+          // One e-mail per engineer and step, whether the SMS failed or the call went unanswered.
+          dedupeKey: `page:${incidentId}:${step}:${engineerId}:email`,
+        };
+        await enqueueMessage(trx, ctx, {
+          channel: 'sms',
+          to: engineer.phone,
+          body: personal,
+          engineerId,
+          incidentId,
+          dedupeKey: `page:${incidentId}:${step}:${engineerId}:sms`,
+          fallback: email,
+        });
+        await enqueueMessage(trx, ctx, {
+          channel: 'voice',
+          to: engineer.phone,
+          body: `Ballou jour. Nytt ärende ${loaded.row.ref}. ${loaded.row.summary.slice(0, 200)}. Kvittera med SMS.`,
+          engineerId,
+          incidentId,
+          dedupeKey: `page:${incidentId}:${step}:${engineerId}:voice`,
+          fallback: email,
+        });
+        // Push as well, to every browser the engineer subscribed: the fastest channel, beside SMS and call.
+        await enqueuePagePush(trx, ctx, { loaded, step, engineerId, ackUrl });
+      }
+      await appendIncidentEvent(trx, ctx, loaded, {
+        type: step === 0 ? 'paged' : 'escalated',
+        atMs: nowMs,
+        actor: SYSTEM_ACTOR,
+        data: { step, engineerIds: plan.recipients, reason: plan.reason },
       });
-      // Push as well, to every browser the engineer subscribed: the fastest channel, beside SMS and call.
-      await enqueuePagePush(trx, ctx, { loaded, step, engineerId, ackUrl });
-    }
-    await appendIncidentEvent(trx, ctx, loaded, {
-      type: step === 0 ? 'paged' : 'escalated',
-      atMs: nowMs,
-      actor: SYSTEM_ACTOR,
-      data: { step, engineerIds: plan.recipients, reason: plan.reason },
-    });
-    if (plan.nextStepAtMs !== null)
-      await scheduleEscalation(trx, ctx, incidentId, step + 1, plan.nextStepAtMs);
-  });
+      if (plan.nextStepAtMs !== null)
+        await scheduleEscalation(trx, ctx, incidentId, step + 1, plan.nextStepAtMs);
+    },
+    { claimNext: true },
+  );
 };

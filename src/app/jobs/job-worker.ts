@@ -1,4 +1,4 @@
-import type { Trx } from '../../db/database.js';
+import type { DbOrTrx, Trx } from '../../db/database.js';
 import { claimDueJobs, completeJob, failJob } from '../../db/repositories/job.repository.js';
 import type { JobRow } from '../../db/tables/job.table.js';
 import type { AppContext } from '../app-context.js';
@@ -8,9 +8,14 @@ import type { AppContext } from '../app-context.js';
  * marks the job done in it, one commit instead of two; the worker then does not complete the job
  * itself. Like the worker's own completion it changes the job only while this worker still holds the
  * claim (locked_by, running): a worker whose lease ran out commits its work but completes nothing.
+ *
+ * `claimNext` (for a handler that has just queued jobs, such as an escalation step queueing its pages)
+ * also claims due jobs for the worker's free slots in that transaction and starts them once it commits,
+ * saving the separate claim, and its commit, that the wake-up would otherwise make. Only in the running
+ * loop (`start`): `runOnce` claims nothing beyond its batch.
  */
 export interface JobRun {
-  finishInTransaction<T>(work: (trx: Trx) => Promise<T>): Promise<T>;
+  finishInTransaction<T>(work: (trx: Trx) => Promise<T>, options?: { claimNext?: boolean }): Promise<T>;
 }
 
 /**
@@ -24,8 +29,9 @@ export function finalTransaction<T>(
   ctx: AppContext,
   run: JobRun | undefined,
   work: (trx: Trx) => Promise<T>,
+  options?: { claimNext?: boolean },
 ): Promise<T> {
-  return run ? run.finishInTransaction(work) : ctx.db.transaction().execute(work);
+  return run ? run.finishInTransaction(work, options) : ctx.db.transaction().execute(work);
 }
 
 export interface JobWorkerOptions {
@@ -62,6 +68,8 @@ export class JobWorker {
   /** Set by a wake-up, a poll or a full claim; cleared when a claim starts. */
   private mayHaveDue = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Slots promised to a claim inside a handler's transaction that has not committed yet. */
+  private reserved = 0;
 
   constructor(
     private readonly ctx: AppContext,
@@ -72,9 +80,13 @@ export class JobWorker {
     return Math.max(1, this.opts.concurrency ?? 1);
   }
 
-  private claim(limit: number): Promise<JobRow[]> {
+  private get freeSlots(): number {
+    return Math.min(this.opts.batchSize ?? 20, this.concurrency - this.inFlight.size - this.reserved);
+  }
+
+  private claim(limit: number, db: DbOrTrx = this.ctx.db): Promise<JobRow[]> {
     const { ctx, opts } = this;
-    return claimDueJobs(ctx.db, ctx.dbKind, {
+    return claimDueJobs(db, ctx.dbKind, {
       workerId: opts.workerId,
       nowMs: ctx.clock.now(),
       leaseMs: opts.leaseMs ?? 60_000,
@@ -99,14 +111,27 @@ export class JobWorker {
     const handler = opts.handlers[job.kind];
     let finished = false;
     const run: JobRun = {
-      finishInTransaction: async (work) => {
-        const result = await ctx.db.transaction().execute(async (trx) => {
-          const value = await work(trx);
-          await completeJob(trx, job.id, opts.workerId, ctx.clock.now());
-          return value;
-        });
-        finished = true;
-        return result;
+      finishInTransaction: async (work, options) => {
+        let reserved = 0;
+        let next: JobRow[] = [];
+        try {
+          const result = await ctx.db.transaction().execute(async (trx) => {
+            const value = await work(trx);
+            const held = await completeJob(trx, job.id, opts.workerId, ctx.clock.now());
+            if (held && options?.claimNext && !this.stopped && this.freeSlots > 0) {
+              reserved = this.freeSlots;
+              this.reserved += reserved;
+              next = await this.claim(reserved, trx);
+            }
+            return value;
+          });
+          finished = true;
+          // Claimed in the committed transaction: run them now, each within its own lease.
+          for (const claimed of next) this.startJob(claimed);
+          return result;
+        } finally {
+          this.reserved -= reserved;
+        }
       },
     };
     try {
@@ -150,19 +175,12 @@ export class JobWorker {
 
   private pump(): void {
     if (this.stopped || this.claiming || !this.mayHaveDue) return;
-    const free = this.concurrency - this.inFlight.size;
-    if (free <= 0) return; // a finishing job pumps again
-    const limit = Math.min(this.opts.batchSize ?? 20, free);
+    const limit = this.freeSlots;
+    if (limit <= 0) return; // a finishing job pumps again
     this.mayHaveDue = false;
     this.claiming = this.claim(limit)
       .then((jobs) => {
-        for (const job of jobs) {
-          const running: Promise<void> = this.runJob(job).finally(() => {
-            this.inFlight.delete(running);
-            this.pump();
-          });
-          this.inFlight.add(running);
-        }
+        for (const job of jobs) this.startJob(job);
         // A full claim may have left due jobs behind: claim again as soon as there is room.
         if (jobs.length === limit) this.mayHaveDue = true;
       })
@@ -176,11 +194,19 @@ export class JobWorker {
       });
   }
 
-  /** Stops claiming and waits for the jobs in hand to finish. */
+  private startJob(job: JobRow): void {
+    const running: Promise<void> = this.runJob(job).finally(() => {
+      this.inFlight.delete(running);
+      this.pump();
+    });
+    this.inFlight.add(running);
+  }
+
+  /** Stops claiming and waits for the jobs in hand to finish (and those a finishing job claimed). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.pollTimer) clearTimeout(this.pollTimer);
     await this.claiming;
-    await Promise.all([...this.inFlight]);
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 }
