@@ -56,7 +56,8 @@ export function openDatabase(
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  // FULL: an acknowledged page survives a power loss, not only a process crash (docs/decisions).
+  // An acknowledged page survives a power loss, not only a process crash: FULL, which the driver below
+  // replaces by its own flush of the WAL before any commit returns (docs/decisions/0020).
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   const signal = new JobsCommittedSignal();

@@ -84,9 +84,11 @@ describe('group commit on SQLite', () => {
     );
     expect(seenOnReturn).toEqual(Array(50).fill(true));
     expect(noteCount(other)).toBe(50);
-    const { commits, members } = driver().stats;
+    const { commits, members, syncs } = driver().stats;
     expect(members).toBe(50);
     expect(commits).toBeLessThan(10);
+    expect(syncs).toBeGreaterThan(0);
+    expect(syncs).toBeLessThanOrEqual(commits);
   });
 
   it('undoes only the transaction that failed; the others of its group commit', async () => {
@@ -157,6 +159,17 @@ describe('group commit on SQLite', () => {
       ),
     );
     expect(noteCount(outsider())).toBe(40);
+  });
+
+  it('does not acknowledge a write whose WAL flush fails', async () => {
+    const { db, sqlite } = connect();
+    expect(sqlite.pragma('synchronous', { simple: true })).toBe(1); // NORMAL: the driver flushes the WAL
+    await db.insertInto('notes').values({ id: 1, text: 'flushed' }).execute();
+    // The WAL file vanishes under the connection (as a failing disk would make the flush fail).
+    fs.rmSync(`${file}-wal`);
+    await expect(db.insertInto('notes').values({ id: 2, text: 'not flushed' }).execute()).rejects.toThrow(
+      /ENOENT/,
+    );
   });
 
   it("waits for another connection's write lock without blocking the event loop", async () => {

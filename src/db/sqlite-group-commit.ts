@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -12,24 +14,29 @@ type Sqlite = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
 
 /**
- * The SQLite driver of the server: one connection, group commit, cached prepared statements.
+ * The SQLite driver of the server: one connection, group commit, the WAL flushed off the event loop,
+ * cached prepared statements (docs/decisions/0020-sqlite-group-commit.md).
  *
- * With `synchronous = FULL` every COMMIT waits for an fsync (~0.2 ms here), and better-sqlite3 holds the
- * event loop meanwhile; one page costs several transactions (intake, escalation, each send), so commits,
- * not queries, bounded the desk at ~150 incidents/s. PostgreSQL shares one WAL flush among the backends
- * that commit at the same moment; this does the same for the single SQLite connection:
+ * With `synchronous = FULL` every COMMIT waits for an fsync (~0.2 ms here, more under load) while
+ * better-sqlite3 holds the event loop; one page costs several transactions (intake, escalation, each
+ * send), so commits, not queries, bounded the desk at ~150 incidents/s. PostgreSQL shares one WAL flush
+ * among the backends that commit at the same moment, off their CPU; this does the same for SQLite:
  *
  * - The first write (or transaction) opens an outer `BEGIN IMMEDIATE` transaction, "the group". Each
  *   Kysely transaction runs inside it as a savepoint; a write outside a transaction runs in it directly.
  * - When a transaction releases its savepoint it hands the connection to the next one in line, then
- *   waits: the group commits once at the next turn of the event loop (or at once when it is full), with
- *   one fsync for everything that joined, and only then does each member's commit (or write) return.
- * - So nothing is acknowledged before it is durable, exactly as before; a failed COMMIT fails every
- *   member, and a transaction that rolls back undoes only its own savepoint.
+ *   waits. The group commits at the next turn of the event loop, or between two leases once its first
+ *   member has waited `maxWaitMs`, or when it is full.
+ * - In WAL mode the COMMIT only appends to the WAL (`synchronous = NORMAL`); the driver then flushes the
+ *   WAL file (fdatasync in libuv's thread pool, one flush for every group committed before it began),
+ *   and only then does each member's commit (or write) return. So nothing is acknowledged before it is
+ *   on disk, as with FULL, and the event loop never waits for the disk.
+ * - A failed COMMIT or flush fails every member of its group; a transaction that rolls back undoes only
+ *   its own savepoint.
  *
- * What changes: a reader may see a member's changes between its release and the group's COMMIT (a few
- * hundred microseconds). The only COMMIT that can still fail then is an I/O or disk-full error, after
- * which every writer of that group got an error too.
+ * What changes: a reader may see a member's changes before they are on disk (between its release and the
+ * flush: a few milliseconds). Only an I/O error can then still undo them, and every writer of that group
+ * is told of it.
  *
  * Statements are prepared once per SQL text and kept (most recently used first), since Kysely compiles
  * the same few hundred texts over and over and preparing them cost a tenth of the server's CPU.
@@ -38,8 +45,8 @@ export interface GroupCommitOptions {
   /** The group commits at once when this many transactions have joined (bounds a member's wait). */
   maxGroupSize?: number;
   /**
-   * The group commits at the next hand-over once its first member has waited this long (default 1 ms,
-   * five fsyncs' worth), rather than behind every lease already queued for the connection.
+   * The group commits at the next hand-over once its first member has waited this long (default 1 ms),
+   * rather than behind every lease already queued for the connection.
    */
   maxWaitMs?: number;
   /** Prepared statements kept. */
@@ -113,6 +120,8 @@ export interface GroupCommitStats {
   commits: number;
   /** Transactions and writes that were made durable by those commits. */
   members: number;
+  /** WAL flushes (each covers every group committed before it began). */
+  syncs: number;
 }
 
 /** One use of the connection, from acquireConnection to releaseConnection (Kysely's "connection"). */
@@ -156,6 +165,11 @@ export class GroupCommitSqliteDriver implements Driver {
   private readonly maxWaitMs: number;
   private group: Group | undefined;
   private flushScheduled = false;
+  /** The WAL file this driver flushes itself (synchronous = NORMAL), or undefined (SQLite syncs). */
+  private readonly walFile: string | undefined;
+  /** Members whose group has committed, waiting for the next WAL flush. */
+  private unsynced: Waiter[] = [];
+  private syncing: Promise<void> | undefined;
   /** The busy_timeout the connection came with: how long to wait for another connection's lock. */
   private readonly busyTimeoutMs: number;
   /** Transaction control, prepared once (exec would parse the text every time). */
@@ -163,7 +177,7 @@ export class GroupCommitSqliteDriver implements Driver {
     'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo',
     Statement
   >;
-  readonly stats: GroupCommitStats = { commits: 0, members: 0 };
+  readonly stats: GroupCommitStats = { commits: 0, members: 0, syncs: 0 };
 
   constructor(
     private readonly sqlite: Sqlite,
@@ -176,6 +190,11 @@ export class GroupCommitSqliteDriver implements Driver {
     // that connection may be another group of this very process, which can only commit if the loop runs.
     this.busyTimeoutMs = Number(sqlite.pragma('busy_timeout', { simple: true }));
     sqlite.pragma('busy_timeout = 0');
+    // A file database in WAL mode: COMMIT only writes the WAL (synchronous = NORMAL) and the driver
+    // flushes the WAL itself off the event loop before anyone is told (see syncWal).
+    const wal = !sqlite.memory && String(sqlite.pragma('journal_mode', { simple: true })) === 'wal';
+    this.walFile = wal ? `${path.resolve(sqlite.name)}-wal` : undefined;
+    if (wal) sqlite.pragma('synchronous = NORMAL');
     this.control = {
       begin: sqlite.prepare('begin immediate'),
       commit: sqlite.prepare('commit'),
@@ -246,6 +265,7 @@ export class GroupCommitSqliteDriver implements Driver {
 
   async destroy(): Promise<void> {
     if (this.group) this.commitGroup();
+    while (this.syncing) await this.syncing;
     this.sqlite.close();
   }
 
@@ -309,7 +329,8 @@ export class GroupCommitSqliteDriver implements Driver {
     if (group && !lease.inTransaction) {
       if (!group.dirty)
         this.commitGroup(); // only reads so far: nothing to wait for, free the write lock
-      else if (group.members >= this.maxGroupSize) this.commitGroup();
+      else if (group.members >= this.maxGroupSize || performance.now() - group.firstWaitAt >= this.maxWaitMs)
+        this.commitGroup(); // under steady load the queue never empties: commit between two leases
       else this.scheduleFlush();
     }
     this.mutex.unlock();
@@ -342,11 +363,43 @@ export class GroupCommitSqliteDriver implements Driver {
       for (const waiter of group.waiters) waiter.reject(error);
       return;
     }
-    if (group.dirty) {
-      this.stats.commits += 1;
-      this.stats.members += group.members;
+    if (!group.dirty) return;
+    this.stats.commits += 1;
+    this.stats.members += group.members;
+    if (!this.walFile) {
+      for (const waiter of group.waiters) waiter.resolve();
+      return;
     }
-    for (const waiter of group.waiters) waiter.resolve();
+    this.unsynced.push(...group.waiters);
+    this.syncWal();
+  }
+
+  /**
+   * Flushes the WAL to disk in the thread pool, for every group committed before the flush began; groups
+   * committed meanwhile wait for the next flush, which starts as soon as this one ends.
+   */
+  private syncWal(): void {
+    if (this.syncing || this.unsynced.length === 0 || !this.walFile) return;
+    const batch = this.unsynced;
+    this.unsynced = [];
+    this.syncing = (async () => {
+      try {
+        // Opened each time: cheap next to the flush, and never a stale file should the WAL be recreated.
+        const wal = await fs.promises.open(this.walFile as string, 'r+');
+        try {
+          await wal.datasync();
+        } finally {
+          await wal.close();
+        }
+        this.stats.syncs += 1;
+        for (const waiter of batch) waiter.resolve();
+      } catch (error) {
+        for (const waiter of batch) waiter.reject(error);
+      } finally {
+        this.syncing = undefined;
+        this.syncWal();
+      }
+    })();
   }
 
   /**
