@@ -2,13 +2,14 @@ import type { Trx, DbOrTrx } from '../../db/database.js';
 import { fromDbBool, fromDbInstant, toDbInstant } from '../../db/instant.js';
 import {
   appendEventRow,
+  findIncident,
   findSlaPolicy,
   insertEventRow,
   insertIncident,
   listEvents,
   listWorkEntries,
   lockIncident,
-  updateIncidentRow,
+  updateDerivedColumns,
   type SlaPolicyRow,
 } from '../../db/repositories/incident.repository.js';
 import type { IncidentEventRow, IncidentRow, WorkEntryRow } from '../../db/tables/incident.table.js';
@@ -101,9 +102,7 @@ export async function loadIncident(
   id: string,
   lock = false,
 ): Promise<LoadedIncident> {
-  const row = lock
-    ? await lockIncident(db, ctx.dbKind, id)
-    : await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = lock ? await lockIncident(db, ctx.dbKind, id) : await findIncident(db, id);
   if (!row) throw new DomainError('NOT_FOUND', 'incident not found');
   const [eventRows, work] = await Promise.all([listEvents(db, id), listWorkEntries(db, id)]);
   const facts = factsOf(row);
@@ -137,7 +136,7 @@ export async function appendIncidentEvent(
   const events = [...loaded.events, { seq, type: event.type, atMs: event.atMs, actor: event.actor, data }];
   const status = deriveIncident(loaded.facts, events, loaded.targets);
   const changes = { ...derivedColumns(status), updated_at: toDbInstant(ctx.clock.now()) };
-  await updateIncidentRow(trx, loaded.row.id, changes);
+  await updateDerivedColumns(trx, loaded.row.id, changes);
   return { ...loaded, row: { ...loaded.row, ...changes }, events, status };
 }
 

@@ -39,12 +39,19 @@ export async function insertIncident(db: DbOrTrx, row: IncidentRow): Promise<voi
 }
 
 export async function findIncident(db: DbOrTrx, id: string): Promise<IncidentRow | undefined> {
-  return db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await incidentById<IncidentRow>(db, id)).rows[0];
 }
 
 export async function findIncidentByRef(db: DbOrTrx, ref: string): Promise<IncidentRow | undefined> {
   return db.selectFrom('incidents').selectAll().where('ref', '=', ref).executeTakeFirst();
 }
+
+const incidentById = precompiled<[string]>(1, (db, id) =>
+  db.selectFrom('incidents').selectAll().where('id', '=', id),
+);
+const incidentByIdForUpdate = precompiled<[string]>(1, (db, id) =>
+  db.selectFrom('incidents').selectAll().where('id', '=', id).forUpdate(),
+);
 
 /**
  * Serialises changes to one incident: on PostgreSQL the row is locked until the transaction ends, so two
@@ -55,9 +62,8 @@ export async function lockIncident(
   kind: DatabaseKind,
   id: string,
 ): Promise<IncidentRow | undefined> {
-  let q = db.selectFrom('incidents').selectAll().where('id', '=', id);
-  if (kind === 'postgres') q = q.forUpdate();
-  return q.executeTakeFirst();
+  const query = kind === 'postgres' ? incidentByIdForUpdate : incidentById;
+  return (await query<IncidentRow>(db, id)).rows[0];
 }
 
 /**
@@ -163,6 +169,30 @@ export async function listIncidentRows(db: DbOrTrx, q: IncidentListQuery): Promi
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+const updateDerivedQuery = precompiled<[string, string | null, string | null, string | null, string, string]>(
+  6,
+  (db, state, responseDue, actionDue, closedAt, updatedAt, id) =>
+    db
+      .updateTable('incidents')
+      .set({
+        state,
+        response_due: responseDue,
+        action_due: actionDue,
+        closed_at: closedAt,
+        updated_at: updatedAt,
+      })
+      .where('id', '=', id),
+);
+
+/** Refreshes the columns kept with an incident's timeline (state and deadlines) after an event. */
+export async function updateDerivedColumns(
+  db: DbOrTrx,
+  id: string,
+  c: Pick<IncidentRow, 'state' | 'response_due' | 'action_due' | 'closed_at' | 'updated_at'>,
+): Promise<void> {
+  await updateDerivedQuery(db, c.state, c.response_due, c.action_due, c.closed_at, c.updated_at, id);
+}
+
 export async function updateIncidentRow(
   db: DbOrTrx,
   id: string,
@@ -171,13 +201,12 @@ export async function updateIncidentRow(
   await db.updateTable('incidents').set(changes).where('id', '=', id).execute();
 }
 
+const eventsOfIncident = precompiled<[string]>(1, (db, incidentId) =>
+  db.selectFrom('incident_events').selectAll().where('incident_id', '=', incidentId).orderBy('seq'),
+);
+
 export async function listEvents(db: DbOrTrx, incidentId: string): Promise<IncidentEventRow[]> {
-  return db
-    .selectFrom('incident_events')
-    .selectAll()
-    .where('incident_id', '=', incidentId)
-    .orderBy('seq')
-    .execute();
+  return (await eventsOfIncident<IncidentEventRow>(db, incidentId)).rows;
 }
 
 const EVENT_COLUMNS = columnsOf<IncidentEventRow>({
@@ -235,14 +264,17 @@ export async function insertWorkEntry(db: DbOrTrx, row: WorkEntryRow): Promise<v
   await db.insertInto('work_entries').values(row).execute();
 }
 
-export async function listWorkEntries(db: DbOrTrx, incidentId: string): Promise<WorkEntryRow[]> {
-  return db
+const workOfIncident = precompiled<[string]>(1, (db, incidentId) =>
+  db
     .selectFrom('work_entries')
     .selectAll()
     .where('incident_id', '=', incidentId)
     .orderBy('start_at')
-    .orderBy('end_at')
-    .execute();
+    .orderBy('end_at'),
+);
+
+export async function listWorkEntries(db: DbOrTrx, incidentId: string): Promise<WorkEntryRow[]> {
+  return (await workOfIncident<WorkEntryRow>(db, incidentId)).rows;
 }
 
 /**
@@ -363,13 +395,15 @@ function earliest<T extends { valid_from: string }>(rows: T[]): T | undefined {
   return first;
 }
 
+const slaPolicyQuery = precompiled<[string, string]>(2, (db, tier, date) => slaPolicyOn(db, tier, date));
+
 /** The service-level policy of a tier valid on a local date (the earliest-starting one if several). */
 export async function findSlaPolicy(
   db: DbOrTrx,
   tier: string,
   date: string,
 ): Promise<SlaPolicyRow | undefined> {
-  return earliest(await slaPolicyOn(db, tier, date).execute());
+  return earliest((await slaPolicyQuery<SlaPolicyRow>(db, tier, date)).rows);
 }
 
 /**
