@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobWorker, finalTransaction, type JobHandler } from '../../src/app/jobs/job-worker.js';
+import {
+  JobWorker,
+  finalTransaction,
+  recordFailure,
+  type JobHandler,
+} from '../../src/app/jobs/job-worker.js';
 import { claimDueJobs, enqueueJob, findJob } from '../../src/db/repositories/job.repository.js';
 import { DIALECTS, startTestApp, TEST_NOW, type TestApp } from './support/test-runtime.js';
 
@@ -146,6 +151,33 @@ for (const dialect of DIALECTS) {
       expect((await findJob(t.ctx.db, id))?.status).toBe('done');
       for (const page of ran)
         expect(await findJob(t.ctx.db, page)).toMatchObject({ status: 'done', attempts: 1 });
+    });
+
+    it("writes a failing handler's record of the failure with the retry", async () => {
+      const id = await enqueue('test.retry', TEST_NOW, 2);
+      const handler: JobHandler = async (ctx, _payload, job, run) => {
+        await recordFailure(ctx, run, async (trx) => {
+          await trx
+            .insertInto('inbound_events')
+            .values(mark(`${job.id}:${job.attempts}`))
+            .execute();
+        });
+        throw new Error('provider down');
+      };
+      const worker = new JobWorker(t.ctx, { workerId: 'w', handlers: { 'test.retry': handler } });
+      expect(await worker.runOnce()).toBe(1);
+      expect(await marked(`${id}:1`)).toBe(true);
+      expect(await findJob(t.ctx.db, id)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        last_error: 'provider down',
+        due_at: new Date(TEST_NOW + 5_000).toISOString(),
+      });
+      t.clock.advance(5_000);
+      expect(await worker.runOnce()).toBe(1);
+      expect(await marked(`${id}:2`)).toBe(true);
+      expect(await findJob(t.ctx.db, id)).toMatchObject({ status: 'failed', attempts: 2 });
+      t.clock.set(TEST_NOW);
     });
 
     it("lets a worker whose lease ran out commit its work but not complete the new holder's claim", async () => {

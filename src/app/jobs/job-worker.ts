@@ -16,6 +16,11 @@ import type { AppContext } from '../app-context.js';
  */
 export interface JobRun {
   finishInTransaction<T>(work: (trx: Trx) => Promise<T>, options?: { claimNext?: boolean }): Promise<T>;
+  /**
+   * For a handler about to throw: `record` is written in the transaction in which the worker records the
+   * failure (retry with back-off, or give up), one commit instead of two.
+   */
+  onFailure(record: (trx: Trx) => Promise<void>): void;
 }
 
 /**
@@ -32,6 +37,16 @@ export function finalTransaction<T>(
   options?: { claimNext?: boolean },
 ): Promise<T> {
   return run ? run.finishInTransaction(work, options) : ctx.db.transaction().execute(work);
+}
+
+/** What a failing handler records about the failure: with the worker's failure record when run by it. */
+export async function recordFailure(
+  ctx: AppContext,
+  run: JobRun | undefined,
+  record: (trx: Trx) => Promise<void>,
+): Promise<void> {
+  if (run) run.onFailure(record);
+  else await ctx.db.transaction().execute(record);
 }
 
 export interface JobWorkerOptions {
@@ -110,7 +125,11 @@ export class JobWorker {
     const { ctx, opts } = this;
     const handler = opts.handlers[job.kind];
     let finished = false;
+    let failureRecord: ((trx: Trx) => Promise<void>) | undefined;
     const run: JobRun = {
+      onFailure: (record) => {
+        failureRecord = record;
+      },
       finishInTransaction: async (work, options) => {
         let reserved = 0;
         let next: JobRow[] = [];
@@ -148,7 +167,14 @@ export class JobWorker {
       ctx.logger.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, err: message }, 'job failed');
       const nowMs = ctx.clock.now();
       try {
-        await failJob(ctx.db, job, opts.workerId, message, nowMs, nowMs + retryDelayMs(job.attempts));
+        const retryAtMs = nowMs + retryDelayMs(job.attempts);
+        const record = failureRecord;
+        if (record)
+          await ctx.db.transaction().execute(async (trx) => {
+            await record(trx);
+            await failJob(trx, job, opts.workerId, message, nowMs, retryAtMs);
+          });
+        else await failJob(ctx.db, job, opts.workerId, message, nowMs, retryAtMs);
       } catch (failError) {
         // The lease runs out and the job is claimed again: at-least-once still holds.
         ctx.logger.error({ jobId: job.id, err: failError }, 'could not record a job failure');

@@ -6,7 +6,7 @@ import {
 } from '../../db/repositories/notification.repository.js';
 import { isDeliveryError, type DeliveryError } from '../../integrations/messaging.js';
 import type { AppContext } from '../app-context.js';
-import { finalTransaction, type JobHandler } from '../jobs/job-worker.js';
+import { finalTransaction, recordFailure, type JobHandler } from '../jobs/job-worker.js';
 import { deliverPushNotification, type PushDelivery } from '../push/deliver-push.js';
 import { enqueueMessage, type FallbackMessage } from './enqueue-message.js';
 import { smsCallbacks, voiceCallRequest } from './telephony-callbacks.js';
@@ -81,7 +81,9 @@ export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: un
       );
       return;
     }
-    await updateNotification(ctx.db, n.id, { status: 'retrying', error: message.slice(0, 1000) });
+    await recordFailure(ctx, run, (trx) =>
+      updateNotification(trx, n.id, { status: 'retrying', error: message.slice(0, 1000) }),
+    );
     throw error;
   }
   await finalTransaction(ctx, run, (trx) =>
