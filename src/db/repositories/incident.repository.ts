@@ -327,17 +327,20 @@ export async function setInboundResponse(
   await setInboundResponseQuery(db, response, source, key);
 }
 
+const inboundResponseQuery = precompiled<[string, string]>(2, (db, source, key) =>
+  db
+    .selectFrom('inbound_events')
+    .select('response')
+    .where('source', '=', source)
+    .where('dedupe_key', '=', key),
+);
+
 export async function findInboundEvent(
   db: DbOrTrx,
   source: string,
   key: string,
 ): Promise<{ response: string | null } | undefined> {
-  return db
-    .selectFrom('inbound_events')
-    .select('response')
-    .where('source', '=', source)
-    .where('dedupe_key', '=', key)
-    .executeTakeFirst();
+  return (await inboundResponseQuery<{ response: string | null }>(db, source, key)).rows[0];
 }
 
 /** A service-level policy: a tier's targets valid from a date (inclusive) to a date (exclusive). */

@@ -37,8 +37,24 @@ export async function revokeIntegrationRow(db: DbOrTrx, id: string, at: string):
 }
 
 /** Records an alert's latest status on its incident (one row per fingerprint). */
-export async function upsertIncidentAlert(db: DbOrTrx, row: IncidentAlertRow): Promise<void> {
-  await db
+const ALERT_COLUMNS = Object.keys({
+  id: true,
+  incident_id: true,
+  source: true,
+  fingerprint: true,
+  alert_name: true,
+  status: true,
+  summary: true,
+  labels: true,
+  starts_at: true,
+  ends_at: true,
+  created_at: true,
+  updated_at: true,
+} satisfies Record<keyof IncidentAlertRow, true>) as Array<keyof IncidentAlertRow>;
+
+const upsertAlertQuery = precompiled<unknown[]>(ALERT_COLUMNS.length, (db, ...p) => {
+  const row = Object.fromEntries(ALERT_COLUMNS.map((c, i) => [c, p[i]])) as unknown as IncidentAlertRow;
+  return db
     .insertInto('incident_alerts')
     .values(row)
     .onConflict((oc) =>
@@ -48,8 +64,11 @@ export async function upsertIncidentAlert(db: DbOrTrx, row: IncidentAlertRow): P
         ends_at: row.ends_at,
         updated_at: row.updated_at,
       }),
-    )
-    .execute();
+    );
+});
+
+export async function upsertIncidentAlert(db: DbOrTrx, row: IncidentAlertRow): Promise<void> {
+  await upsertAlertQuery(db, ...ALERT_COLUMNS.map((c) => row[c]));
 }
 
 export async function listIncidentAlerts(db: DbOrTrx, incidentId: string): Promise<IncidentAlertRow[]> {
