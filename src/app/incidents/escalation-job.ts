@@ -7,7 +7,7 @@ import { resolveAt } from '../../domain/oncall/resolve.js';
 import type { AppContext } from '../app-context.js';
 import { finalTransaction, type JobHandler } from '../jobs/job-worker.js';
 import { enqueueMessage } from '../messaging/enqueue-message.js';
-import { enqueuePagePush } from '../push/page-push.js';
+import { enqueuePagePush, type PageNames } from '../push/page-push.js';
 import { loadEngineers, loadRoster, toEngineerInfo } from '../roster/roster-data.js';
 import { createAckLink } from './action-links.js';
 import { pageHeadline } from './page-wording.js';
@@ -45,15 +45,19 @@ export async function scheduleEscalation(
   );
 }
 
-/** The page text: customer, tier, server, summary, response deadline, how to acknowledge. */
-async function pageText(db: DbOrTrx, loaded: LoadedIncident): Promise<string> {
+/** The customer's name and the server's hostname a page names, read once per step. */
+async function pageNames(db: DbOrTrx, loaded: LoadedIncident): Promise<PageNames> {
   const customer = loaded.row.customer_id ? await findCustomer(db, loaded.row.customer_id) : undefined;
   const server = loaded.row.server_id ? await findServer(db, loaded.row.server_id) : undefined;
+  return { customerName: customer?.name ?? null, hostname: server?.hostname ?? null };
+}
+
+/** The page text: customer, tier, server, summary, response deadline, how to acknowledge. */
+function pageText(loaded: LoadedIncident, names: PageNames): string {
   const headline = pageHeadline({
-    customerName: customer?.name ?? null,
+    ...names,
     callerNumber: loaded.row.caller_number,
     tier: loaded.facts.tier,
-    hostname: server?.hostname ?? null,
     summary: loaded.row.summary,
     responseDueMs: loaded.status.responseDueMs,
   });
@@ -98,7 +102,8 @@ export const escalateJob: JobHandler = async (ctx, rawPayload, _job, run) => {
         // Nobody at all can be paged: the operators must hear of it from the logs.
         ctx.logger.error({ incidentId, step }, 'escalation found nobody to page');
       }
-      const text = await pageText(trx, loaded);
+      const names = await pageNames(trx, loaded);
+      const text = pageText(loaded, names);
       const byId = new Map(engineers.map((e) => [e.id, e]));
       for (const engineerId of plan.recipients) {
         const engineer = byId.get(engineerId);
@@ -134,7 +139,7 @@ export const escalateJob: JobHandler = async (ctx, rawPayload, _job, run) => {
           fallback: email,
         });
         // Push as well, to every browser the engineer subscribed: the fastest channel, beside SMS and call.
-        await enqueuePagePush(trx, ctx, { loaded, step, engineerId, ackUrl });
+        await enqueuePagePush(trx, ctx, { loaded, names, step, engineerId, ackUrl });
       }
       await appendIncidentEvent(trx, ctx, loaded, {
         type: step === 0 ? 'paged' : 'escalated',

@@ -1,6 +1,5 @@
 import type { DbOrTrx } from '../../db/database.js';
 import { toDbInstant } from '../../db/instant.js';
-import { findCustomer, findServer } from '../../db/repositories/customer.repository.js';
 import { listLivePushSubscriptions } from '../../db/repositories/push-subscription.repository.js';
 import { pushTopic } from '../../integrations/push/web-push.js';
 import type { AppContext } from '../app-context.js';
@@ -25,6 +24,9 @@ export interface PagePushPayload {
   /** Stays on screen until the engineer acts. */
   requireInteraction: true;
 }
+
+/** The names a page shows, read once by the escalation step for all its channels. */
+export type PageNames = Pick<PageFacts, 'customerName' | 'hostname'>;
 
 export interface PagePushFacts extends PageFacts {
   incidentId: string;
@@ -70,21 +72,18 @@ export function pagePushDelivery(ctx: AppContext, incidentId: string): PushDeliv
 export async function enqueuePagePush(
   db: DbOrTrx,
   ctx: AppContext,
-  page: { loaded: LoadedIncident; step: number; engineerId: string; ackUrl: string },
+  page: { loaded: LoadedIncident; names: PageNames; step: number; engineerId: string; ackUrl: string },
 ): Promise<boolean> {
-  const { loaded, step, engineerId, ackUrl } = page;
+  const { loaded, names, step, engineerId, ackUrl } = page;
   const nowIso = toDbInstant(ctx.clock.now());
   if ((await listLivePushSubscriptions(db, { engineerId }, nowIso)).length === 0) return false;
-  const customer = loaded.row.customer_id ? await findCustomer(db, loaded.row.customer_id) : undefined;
-  const server = loaded.row.server_id ? await findServer(db, loaded.row.server_id) : undefined;
   const payload = buildPagePushPayload({
     incidentId: loaded.row.id,
     ref: loaded.row.ref,
     step,
-    customerName: customer?.name ?? null,
+    ...names,
     callerNumber: loaded.row.caller_number,
     tier: loaded.facts.tier,
-    hostname: server?.hostname ?? null,
     summary: loaded.row.summary,
     responseDueMs: loaded.status.responseDueMs,
     url: ackUrl,
