@@ -35,22 +35,11 @@ export async function bootstrap(
   logger: Logger,
   opts: { loadDemo?: boolean } = {},
 ): Promise<Runtime> {
-  const database = openDatabase(config.databaseUrl, (error) =>
-    logger.warn({ err: error.message }, 'database connection lost; reconnecting'),
-  );
+  const database = openLoggedDatabase(config, logger);
   const result = await migrateToLatest(database.db);
   const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-  const vapid = await resolveVapidKeys(database.db, config, systemClock.now());
-  const ctx: AppContext = {
-    db: database.db,
-    dbKind: database.kind,
-    clock: systemClock,
-    config,
-    logger,
-    messaging: createMessaging(config, logger, vapid),
-    newId: randomUUID,
-  };
+  const ctx = await createContext(database, config, logger);
   await ensureReferenceData(ctx);
   await syncActionCatalogue(ctx);
   const runtime: Runtime = { ctx, database };
@@ -65,6 +54,34 @@ export async function bootstrap(
     }
   }
   return runtime;
+}
+
+/**
+ * Joins a database that bootstrap has already brought up to date, with a connection and messaging of its
+ * own: the job thread of `ballou serve` (src/server/job-thread.ts). No migrations, no reference or demo data.
+ */
+export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const database = openLoggedDatabase(config, logger);
+  return { ctx: await createContext(database, config, logger), database };
+}
+
+function openLoggedDatabase(config: Config, logger: Logger): DatabaseHandle {
+  return openDatabase(config.databaseUrl, (error) =>
+    logger.warn({ err: error.message }, 'database connection lost; reconnecting'),
+  );
+}
+
+async function createContext(database: DatabaseHandle, config: Config, logger: Logger): Promise<AppContext> {
+  const vapid = await resolveVapidKeys(database.db, config, systemClock.now());
+  return {
+    db: database.db,
+    dbKind: database.kind,
+    clock: systemClock,
+    config,
+    logger,
+    messaging: createMessaging(config, logger, vapid),
+    newId: randomUUID,
+  };
 }
 
 /** SMS and calls through 46elks with Twilio as fallback (as configured); e-mail over SMTP; web push. */

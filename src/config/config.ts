@@ -34,6 +34,8 @@ export interface Config {
   /** How many due jobs a node claims at once. */
   jobBatchSize: number;
   jobConcurrency: number;
+  /** Run the job worker on a thread of its own (its own database connection) beside the HTTP server. */
+  jobThread: boolean;
   /** How long a request to 46elks or Twilio may take before it counts as failed (and is retried). */
   providerTimeoutMs: number;
   seller: SellerDetails;
@@ -210,6 +212,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jobBatchSize: int(env, 'BALLOU_JOB_BATCH_SIZE', 20, 1),
     // How many jobs a node runs at once (pages to send while a provider is slow to answer).
     jobConcurrency: int(env, 'BALLOU_JOB_CONCURRENCY', 8, 1),
+    // Pages keep going out while the HTTP side is busy (and the other way round): two cores, not one.
+    jobThread: bool(env, 'BALLOU_JOB_THREAD', true),
     // A provider that hangs must not hold the job worker (and every page behind it) for long.
     providerTimeoutMs: int(env, 'BALLOU_PROVIDER_TIMEOUT_MS', 10_000, 100),
     seller: {

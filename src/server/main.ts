@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import { bootstrap } from '../app/bootstrap.js';
 import { markServerRunning } from '../app/backup/backup.js';
 import { formatDemoLogins } from '../app/demo/load-demo-data.js';
-import { JobWorker } from '../app/jobs/job-worker.js';
 import type { Config } from '../config/config.js';
 import { createLogger } from '../config/logger.js';
 import { buildApp } from './build-app.js';
-import { jobHandlers, scheduleHousekeeping } from '../app/jobs/job-handlers.js';
+import { scheduleHousekeeping } from '../app/jobs/job-handlers.js';
+import { startJobRunner } from './job-runner.js';
 import { scheduleRosterJobs } from '../app/roster/roster-jobs.js';
 import { scheduleSlaCheck } from '../app/incidents/sla-job.js';
 import { telephonyStartupNotes } from '../app/messaging/telephony-callbacks.js';
@@ -38,20 +38,11 @@ export async function startServer(config: Config): Promise<void> {
     process.stdout.write(formatDemoLogins(runtime.demo.logins));
   }
   const app = await buildApp({ ctx: runtime.ctx, webRoot: findWebRoot() });
-  const worker = new JobWorker(runtime.ctx, {
-    workerId: `${process.pid}-${runtime.ctx.newId()}`,
-    handlers: jobHandlers,
-    leaseMs: config.jobLeaseSeconds * 1000,
-    batchSize: config.jobBatchSize,
-    concurrency: config.jobConcurrency,
-  });
-  // A page enqueued by a webhook is claimed as soon as its transaction commits, not at the next poll.
-  runtime.database.onJobsCommitted(() => worker.wake());
   await app.listen({ port: config.port, host: config.host });
   await scheduleHousekeeping(runtime.ctx);
   await scheduleRosterJobs(runtime.ctx);
   await scheduleSlaCheck(runtime.ctx);
-  worker.start();
+  const jobs = startJobRunner(runtime, config, logger);
   logger.info(
     { database: runtime.database.kind, url: config.publicUrl },
     'Ballou Server Assistans is running',
@@ -62,7 +53,7 @@ export async function startServer(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    await worker.stop();
+    await jobs.stop();
     await app.close();
     await running.release();
     await runtime.database.close();

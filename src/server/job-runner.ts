@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { Runtime } from '../app/bootstrap.js';
+import { jobHandlers } from '../app/jobs/job-handlers.js';
+import { JobWorker } from '../app/jobs/job-worker.js';
+import type { Config } from '../config/config.js';
+import type { JobThreadMessage } from './job-thread.js';
+
+/** Whatever runs this node's jobs: woken after a commit that enqueued one, stopped on shutdown. */
+export interface JobRunner {
+  wake(): void;
+  /** Claims nothing more and waits for the jobs in hand. */
+  stop(): Promise<void>;
+}
+
+/** A restarted thread waits this long, so a thread that fails at start does not spin. */
+const RESTART_DELAY_MS = 1_000;
+/** A thread that has not ended this long after `stop` is terminated. */
+const STOP_TIMEOUT_MS = 15_000;
+
+/**
+ * Starts the job worker of `ballou serve`: on a thread of its own (BALLOU_JOB_THREAD, the default), so
+ * the HTTP side and the pages each have a core, or in this thread. Worker ids start with the process id,
+ * as the operators' tools and the crash tests expect (`<pid>-<uuid>`).
+ */
+export function startJobRunner(runtime: Runtime, config: Config, logger: Logger): JobRunner {
+  const runner = config.jobThread ? new JobThread(logger) : inProcess(runtime, config);
+  // A page enqueued by a webhook is claimed as soon as its transaction commits, not at the next poll.
+  runtime.database.onJobsCommitted(() => runner.wake());
+  return runner;
+}
+
+function inProcess(runtime: Runtime, config: Config): JobRunner {
+  const worker = new JobWorker(runtime.ctx, {
+    workerId: `${process.pid}-${randomUUID()}`,
+    handlers: jobHandlers,
+    leaseMs: config.jobLeaseSeconds * 1000,
+    batchSize: config.jobBatchSize,
+    concurrency: config.jobConcurrency,
+  });
+  worker.start();
+  return { wake: () => worker.wake(), stop: () => worker.stop() };
+}
+
+/** The job worker on a worker thread (job-thread.ts), started again if it ever ends unasked. */
+class JobThread implements JobRunner {
+  private thread: Worker | undefined;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly logger: Logger) {
+    this.spawn();
+  }
+
+  private spawn(): void {
+    const workerData = { workerId: `${process.pid}-${randomUUID()}` };
+    const thread = import.meta.url.endsWith('.ts')
+      ? // From the sources (tests, the bench, `tsx`): the thread registers tsx itself (loader hooks of
+        // the parent's --import tsx do not reach worker threads on Node 20), then loads job-thread.ts.
+        new Worker(
+          `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(
+            new URL('./job-thread.ts', import.meta.url).href,
+          )}); })`,
+          { eval: true, workerData },
+        )
+      : new Worker(new URL('./job-thread.js', import.meta.url), { workerData });
+    thread.on('error', (error) => this.logger.error({ err: error }, 'job thread failed'));
+    thread.on('exit', (code) => {
+      if (this.thread === thread) this.thread = undefined;
+      if (this.stopping) return;
+      // Pages must not stop because the thread did: the jobs it held are claimed again after their lease.
+      this.logger.error({ code }, 'job thread ended; starting a new one');
+      this.restartTimer = setTimeout(() => this.spawn(), RESTART_DELAY_MS);
+    });
+    this.thread = thread;
+  }
+
+  wake(): void {
+    this.thread?.postMessage({ type: 'wake' } satisfies JobThreadMessage);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const thread = this.thread;
+    if (!thread) return;
+    const exited = new Promise((resolve) => thread.once('exit', resolve));
+    thread.postMessage({ type: 'stop' } satisfies JobThreadMessage);
+    const timer = setTimeout(() => void thread.terminate(), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+}

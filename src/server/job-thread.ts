@@ -1,0 +1,40 @@
+/**
+ * The job worker's thread (see job-runner.ts): the same configuration as the server (the environment is
+ * inherited), its own database connection and messaging, and a JobWorker that claims and runs due jobs.
+ * The server thread posts `wake` after each of its commits that enqueued a job, and `stop` on shutdown:
+ * the jobs in hand finish, the connection closes and the thread ends.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openRuntime } from '../app/bootstrap.js';
+import { jobHandlers } from '../app/jobs/job-handlers.js';
+import { JobWorker } from '../app/jobs/job-worker.js';
+import { loadConfig } from '../config/config.js';
+import { createLogger } from '../config/logger.js';
+
+export type JobThreadMessage = { type: 'wake' } | { type: 'stop' };
+
+const { workerId } = workerData as { workerId: string };
+const config = loadConfig();
+const logger = createLogger(config.logLevel).child({ thread: 'jobs' });
+const runtime = await openRuntime(config, logger);
+const worker = new JobWorker(runtime.ctx, {
+  workerId,
+  handlers: jobHandlers,
+  leaseMs: config.jobLeaseSeconds * 1000,
+  batchSize: config.jobBatchSize,
+  concurrency: config.jobConcurrency,
+});
+// Jobs the handlers enqueue (a page's sends, the next escalation step) are claimed at once too.
+runtime.database.onJobsCommitted(() => worker.wake());
+worker.start();
+
+parentPort?.on('message', (message: JobThreadMessage) => {
+  if (message.type === 'wake') worker.wake();
+  else if (message.type === 'stop')
+    void (async () => {
+      await worker.stop();
+      await runtime.database.close();
+      process.exit(0); // in a worker thread: ends this thread only
+    })();
+});
+parentPort?.postMessage({ type: 'ready' });
