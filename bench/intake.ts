@@ -13,7 +13,7 @@ import type { Figure } from './figure.js';
 import { reportBug } from './support/bugs.js';
 import { benchEngines, freshDatabase, prepareBenchDesk, type Engine } from './support/desk.js';
 import type { LoadResult, LoadSettings } from './support/load-client.js';
-import { rssMiB, runLoadProcess, sampleRss, startBareServer } from './support/processes.js';
+import { benchServerEnv, rssMiB, runLoadProcess, sampleRss, startBareServer } from './support/processes.js';
 
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BALLOU_BENCH_INTAKE_SECONDS ?? 10);
@@ -104,7 +104,7 @@ async function intakeOn(engine: Engine): Promise<Figure[]> {
     token = desk.alertmanagerToken;
     const server = await ServerProcess.start({
       name: `intake-${engine}`,
-      env: { BALLOU_DATABASE_URL: database.url, ...providers.env },
+      env: { BALLOU_DATABASE_URL: database.url, ...providers.env, ...benchServerEnv() },
       nodeArgs: profileArgs(),
       logDir: database.dir,
     });

@@ -105,3 +105,12 @@ export function cpuMs(pid: number): number {
     return Number.NaN;
   }
 }
+
+/**
+ * Extra settings for the measured server from BALLOU_BENCH_SERVER_ENV (JSON), e.g.
+ * `{"BALLOU_JOB_THREAD":"0"}` to compare the job worker on the server's own thread.
+ */
+export function benchServerEnv(): Record<string, string> {
+  const raw = process.env.BALLOU_BENCH_SERVER_ENV;
+  return raw ? (JSON.parse(raw) as Record<string, string>) : {};
+}
