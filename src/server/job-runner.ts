@@ -43,35 +43,43 @@ function inProcess(runtime: Runtime, config: Config): JobRunner {
   return { wake: () => worker.wake(), stop: () => worker.stop() };
 }
 
+/** The thread's program: job-thread.ts/js, or (tests) another module speaking the same messages. */
+export type ThreadEntry = URL;
+
 /** The job worker on a worker thread (job-thread.ts), started again if it ever ends unasked. */
-class JobThread implements JobRunner {
+export class JobThread implements JobRunner {
   private thread: Worker | undefined;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly logger: Logger) {
+  constructor(
+    private readonly logger: Logger,
+    private readonly entry: ThreadEntry = new URL(
+      import.meta.url.endsWith('.ts') ? './job-thread.ts' : './job-thread.js',
+      import.meta.url,
+    ),
+    private readonly restartDelayMs = RESTART_DELAY_MS,
+  ) {
     this.spawn();
   }
 
   private spawn(): void {
     const workerData = { workerId: `${process.pid}-${randomUUID()}` };
-    const thread = import.meta.url.endsWith('.ts')
+    const thread = this.entry.pathname.endsWith('.ts')
       ? // From the sources (tests, the bench, `tsx`): the thread registers tsx itself (loader hooks of
-        // the parent's --import tsx do not reach worker threads on Node 20), then loads job-thread.ts.
+        // the parent's --import tsx do not reach worker threads on Node 20), then loads the entry.
         new Worker(
-          `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(
-            new URL('./job-thread.ts', import.meta.url).href,
-          )}); })`,
+          `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(this.entry.href)}); })`,
           { eval: true, workerData },
         )
-      : new Worker(new URL('./job-thread.js', import.meta.url), { workerData });
+      : new Worker(this.entry, { workerData });
     thread.on('error', (error) => this.logger.error({ err: error }, 'job thread failed'));
     thread.on('exit', (code) => {
       if (this.thread === thread) this.thread = undefined;
       if (this.stopping) return;
       // Pages must not stop because the thread did: the jobs it held are claimed again after their lease.
       this.logger.error({ code }, 'job thread ended; starting a new one');
-      this.restartTimer = setTimeout(() => this.spawn(), RESTART_DELAY_MS);
+      this.restartTimer = setTimeout(() => this.spawn(), this.restartDelayMs);
     });
     this.thread = thread;
   }
