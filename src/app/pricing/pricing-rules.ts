@@ -54,11 +54,25 @@ const STANDARD_CALENDAR = createCalendar();
  * and reads just that row; the full rules (loadPricingRules) are for pricing.
  */
 export function isOnCallTimeWith(ms: number, closedDayName: string | null): boolean {
-  const calendar =
+  return (
     closedDayName === null
       ? STANDARD_CALENDAR
-      : createCalendar({
-          extraClosedDays: [{ date: STANDARD_CALENDAR.localDateOf(ms), name: closedDayName }],
-        });
-  return calendar.isOnCallTime(ms);
+      : closedDayCalendar(STANDARD_CALENDAR.localDateOf(ms), closedDayName)
+  ).isOnCallTime(ms);
+}
+
+/**
+ * The calendar with one extra closed day, kept for the few dates in use: building one computes the
+ * year's holiday table, and on a closed day every report of the day asks the same question.
+ */
+const closedDayCalendars = new Map<string, Calendar>();
+function closedDayCalendar(date: string, name: string): Calendar {
+  const key = `${date}\u0000${name}`;
+  let calendar = closedDayCalendars.get(key);
+  if (!calendar) {
+    calendar = createCalendar({ extraClosedDays: [{ date, name }] });
+    if (closedDayCalendars.size >= 32) closedDayCalendars.clear();
+    closedDayCalendars.set(key, calendar);
+  }
+  return calendar;
 }
