@@ -2,6 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Db, DatabaseKind, DbOrTrx } from '../database.js';
 import type { Database } from '../schema.js';
 import { toDbInstant } from '../instant.js';
+import { precompiled } from './precompiled.js';
 import type { JobRow } from '../tables/job.table.js';
 
 export interface NewJob {
@@ -14,32 +15,48 @@ export interface NewJob {
   maxAttempts?: number;
 }
 
+const insertJob = precompiled<[string, string, string, string | null, string, number, string, string]>(
+  8,
+  (db, id, kind, payload, dedupeKey, dueAt, maxAttempts, createdAt, updatedAt) =>
+    db
+      .insertInto('jobs')
+      .values({
+        id,
+        kind,
+        payload,
+        dedupe_key: dedupeKey,
+        status: 'pending',
+        due_at: dueAt,
+        attempts: 0,
+        max_attempts: maxAttempts as unknown as number,
+        lease_until: null,
+        locked_by: null,
+        last_error: null,
+        created_at: createdAt,
+        updated_at: updatedAt,
+      })
+      .onConflict((oc) => oc.column('dedupe_key').doNothing()),
+);
+
 /**
  * Adds a job (a timer or an outbox message) in the caller's transaction, so it exists exactly when the
  * change that needs it commits. Returns false when a job with the same dedupe key already exists.
  */
 export async function enqueueJob(db: DbOrTrx, job: NewJob, nowMs: number): Promise<boolean> {
   const now = toDbInstant(nowMs);
-  const result = await db
-    .insertInto('jobs')
-    .values({
-      id: job.id,
-      kind: job.kind,
-      payload: JSON.stringify(job.payload ?? {}),
-      dedupe_key: job.dedupeKey ?? null,
-      status: 'pending',
-      due_at: toDbInstant(job.dueAtMs),
-      attempts: 0,
-      max_attempts: job.maxAttempts ?? 10,
-      lease_until: null,
-      locked_by: null,
-      last_error: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  // Precompiled: every page enqueues several jobs, and building the insert cost more than running it.
+  const result = await insertJob(
+    db,
+    job.id,
+    job.kind,
+    JSON.stringify(job.payload ?? {}),
+    job.dedupeKey ?? null,
+    toDbInstant(job.dueAtMs),
+    job.maxAttempts ?? 10,
+    now,
+    now,
+  );
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
 
 /**
