@@ -43,7 +43,7 @@ describe('turns at the SQLite write lock', () => {
     turns.give();
     await thread.terminate();
     expect(waited).toBeGreaterThan(100);
-    expect(ticks).toBeGreaterThan(5); // this thread's event loop went on meanwhile
+    expect(ticks).toBeGreaterThan(2); // this thread's event loop went on meanwhile
   });
 
   it('skip a turn whose holder never passes it on, after the timeout', async () => {
