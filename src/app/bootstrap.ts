@@ -56,9 +56,6 @@ export async function bootstrap(
   return runtime;
 }
 
-// A thread that joins the database (openRuntime) takes turns at SQLite's write lock with this one.
-export { adoptWriteTurns, exportWriteTurns } from '../db/sqlite-write-turns.js';
-
 /**
  * Joins a database that bootstrap has already brought up to date, with a connection and messaging of its
  * own: the job thread of `ballou serve` (src/server/job-thread.ts). No migrations, no reference or demo data.

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { writeTurnsFor, type WriteTurns } from './sqlite-write-turns.js';
 import {
   CompiledQuery,
   SelectQueryNode,
@@ -168,8 +167,6 @@ export class GroupCommitSqliteDriver implements Driver {
   private flushScheduled = false;
   /** The WAL file this driver flushes itself (synchronous = NORMAL), or undefined (SQLite syncs). */
   private readonly walFile: string | undefined;
-  /** Turns at the write lock shared with the other threads of this process (sqlite-write-turns.ts). */
-  private readonly turns: WriteTurns | undefined;
   /** Members whose group has committed, waiting for the next WAL flush. */
   private unsynced: Waiter[] = [];
   private syncing: Promise<void> | undefined;
@@ -197,7 +194,6 @@ export class GroupCommitSqliteDriver implements Driver {
     // flushes the WAL itself off the event loop before anyone is told (see syncWal).
     const wal = !sqlite.memory && String(sqlite.pragma('journal_mode', { simple: true })) === 'wal';
     this.walFile = wal ? `${path.resolve(sqlite.name)}-wal` : undefined;
-    this.turns = sqlite.memory ? undefined : writeTurnsFor(sqlite.name);
     if (wal) sqlite.pragma('synchronous = NORMAL');
     this.control = {
       begin: sqlite.prepare('begin immediate'),
@@ -302,13 +298,7 @@ export class GroupCommitSqliteDriver implements Driver {
 
   async openGroup(): Promise<void> {
     if (this.group) return;
-    await this.turns?.take(this.busyTimeoutMs);
-    try {
-      await this.whileBusy(() => this.control.begin.run());
-    } catch (error) {
-      this.turns?.give();
-      throw error;
-    }
+    await this.whileBusy(() => this.control.begin.run());
     this.group = { members: 0, waiters: [], dirty: false, firstWaitAt: 0 };
   }
 
@@ -339,11 +329,7 @@ export class GroupCommitSqliteDriver implements Driver {
     if (group && !lease.inTransaction) {
       if (!group.dirty)
         this.commitGroup(); // only reads so far: nothing to wait for, free the write lock
-      else if (
-        group.members >= this.maxGroupSize ||
-        performance.now() - group.firstWaitAt >= this.maxWaitMs ||
-        this.turns?.othersWaiting() // another thread of this process waits for the write lock
-      )
+      else if (group.members >= this.maxGroupSize || performance.now() - group.firstWaitAt >= this.maxWaitMs)
         this.commitGroup(); // under steady load the queue never empties: commit between two leases
       else this.scheduleFlush();
     }
@@ -374,11 +360,9 @@ export class GroupCommitSqliteDriver implements Driver {
       this.control.commit.run();
     } catch (error) {
       if (this.sqlite.inTransaction) this.control.rollback.run();
-      this.turns?.give();
       for (const waiter of group.waiters) waiter.reject(error);
       return;
     }
-    this.turns?.give();
     if (!group.dirty) return;
     this.stats.commits += 1;
     this.stats.members += group.members;
@@ -424,15 +408,13 @@ export class GroupCommitSqliteDriver implements Driver {
    */
   async whileBusy<T>(operation: () => T): Promise<T> {
     const deadline = Date.now() + this.busyTimeoutMs;
-    for (;;) {
+    for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
       try {
         return operation();
       } catch (error) {
         if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
       }
-      // Short and constant: the holder is most often the other thread of this process, whose group commits
-      // within a millisecond or two; a longer back-off would let it take the lock again and again first.
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 
@@ -447,7 +429,6 @@ export class GroupCommitSqliteDriver implements Driver {
       const group = this.group;
       if (group && !this.sqlite.inTransaction) {
         this.group = undefined;
-        this.turns?.give();
         for (const waiter of group.waiters) waiter.reject(error);
       }
       throw error;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { exportWriteTurns, type Runtime } from '../app/bootstrap.js';
+import type { Runtime } from '../app/bootstrap.js';
 import { jobHandlers } from '../app/jobs/job-handlers.js';
 import { JobWorker } from '../app/jobs/job-worker.js';
 import type { Config } from '../config/config.js';
@@ -64,7 +64,7 @@ export class JobThread implements JobRunner {
   }
 
   private spawn(): void {
-    const workerData = { workerId: `${process.pid}-${randomUUID()}`, writeTurns: exportWriteTurns() };
+    const workerData = { workerId: `${process.pid}-${randomUUID()}` };
     const thread = this.entry.pathname.endsWith('.ts')
       ? // From the sources (tests, the bench, `tsx`): the thread registers tsx itself (loader hooks of
         // the parent's --import tsx do not reach worker threads on Node 20), then loads the entry.

@@ -5,7 +5,7 @@
  * the jobs in hand finish, the connection closes and the thread ends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { adoptWriteTurns, openRuntime } from '../app/bootstrap.js';
+import { openRuntime } from '../app/bootstrap.js';
 import { jobHandlers } from '../app/jobs/job-handlers.js';
 import { JobWorker } from '../app/jobs/job-worker.js';
 import { loadConfig } from '../config/config.js';
@@ -13,12 +13,7 @@ import { createLogger } from '../config/logger.js';
 
 export type JobThreadMessage = { type: 'wake' } | { type: 'stop' };
 
-const { workerId, writeTurns } = workerData as {
-  workerId: string;
-  writeTurns: Record<string, SharedArrayBuffer>;
-};
-// Before the connection opens: the server thread and this one take turns at SQLite's write lock.
-adoptWriteTurns(writeTurns);
+const { workerId } = workerData as { workerId: string };
 const config = loadConfig();
 const logger = createLogger(config.logLevel).child({ thread: 'jobs' });
 const runtime = await openRuntime(config, logger);
