@@ -73,6 +73,11 @@ class FifoMutex {
     if (next) next();
     else this.locked = false;
   }
+
+  /** Callers waiting for the connection now. */
+  get waiting(): number {
+    return this.waiters.length;
+  }
 }
 
 /** Prepared statements by SQL text, least recently used evicted first (a Map keeps insertion order). */
@@ -329,7 +334,13 @@ export class GroupCommitSqliteDriver implements Driver {
     if (group && !lease.inTransaction) {
       if (!group.dirty)
         this.commitGroup(); // only reads so far: nothing to wait for, free the write lock
-      else if (group.members >= this.maxGroupSize || performance.now() - group.firstWaitAt >= this.maxWaitMs)
+      else if (
+        group.members >= this.maxGroupSize ||
+        performance.now() - group.firstWaitAt >= this.maxWaitMs ||
+        // Nobody is in line to join: a lone writer (the CLI's invoice run, a quiet desk) commits now rather
+        // than a turn of the event loop later. Its flush still joins whatever flush comes next.
+        this.mutex.waiting === 0
+      )
         this.commitGroup(); // under steady load the queue never empties: commit between two leases
       else this.scheduleFlush();
     }
