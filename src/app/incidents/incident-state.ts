@@ -119,12 +119,24 @@ export async function appendIncidentEvent(
   trx: Trx,
   ctx: AppContext,
   loaded: LoadedIncident,
-  event: { type: IncidentEventType; atMs: number; actor: Actor; data?: Record<string, unknown> },
+  event: NewEvent,
 ): Promise<LoadedIncident> {
   const data = event.data ?? {};
-  const seq = await appendEventRow(trx, {
+  const seq = await appendEventRow(trx, eventRow(ctx, loaded.row.id, event, data));
+  const events = [...loaded.events, { seq, type: event.type, atMs: event.atMs, actor: event.actor, data }];
+  const status = deriveIncident(loaded.facts, events, loaded.targets);
+  const changes = { ...derivedColumns(status), updated_at: toDbInstant(ctx.clock.now()) };
+  await updateDerivedColumns(trx, loaded.row.id, changes);
+  return { ...loaded, row: { ...loaded.row, ...changes }, events, status };
+}
+
+type NewEvent = { type: IncidentEventType; atMs: number; actor: Actor; data?: Record<string, unknown> };
+
+/** A timeline row for `event` (its seq is the caller's: 1 for a new incident, else the next one). */
+function eventRow(ctx: AppContext, incidentId: string, event: NewEvent, data: Record<string, unknown>) {
+  return {
     id: ctx.newId(),
-    incident_id: loaded.row.id,
+    incident_id: incidentId,
     type: event.type,
     at: toDbInstant(event.atMs),
     actor_type: event.actor.type,
@@ -132,12 +144,7 @@ export async function appendIncidentEvent(
     actor_name: event.actor.name,
     data: JSON.stringify(data),
     created_at: toDbInstant(ctx.clock.now()),
-  });
-  const events = [...loaded.events, { seq, type: event.type, atMs: event.atMs, actor: event.actor, data }];
-  const status = deriveIncident(loaded.facts, events, loaded.targets);
-  const changes = { ...derivedColumns(status), updated_at: toDbInstant(ctx.clock.now()) };
-  await updateDerivedColumns(trx, loaded.row.id, changes);
-  return { ...loaded, row: { ...loaded.row, ...changes }, events, status };
+  };
 }
 
 /** The row's columns kept with the timeline for the board's queries: state and deadlines. */
@@ -162,7 +169,7 @@ export async function createIncident(
   trx: Trx,
   ctx: AppContext,
   row: Omit<IncidentRow, 'state' | 'response_due' | 'action_due' | 'closed_at'>,
-  event: { type: IncidentEventType; atMs: number; actor: Actor; data?: Record<string, unknown> },
+  event: NewEvent,
   targets: SlaTargets,
 ): Promise<LoadedIncident> {
   const facts = factsOf(row);
@@ -171,17 +178,6 @@ export async function createIncident(
   const status = deriveIncident(facts, events, targets);
   const full: IncidentRow = { ...row, ...derivedColumns(status) };
   await insertIncident(trx, full);
-  await insertEventRow(trx, {
-    id: ctx.newId(),
-    incident_id: full.id,
-    seq: 1,
-    type: event.type,
-    at: toDbInstant(event.atMs),
-    actor_type: event.actor.type,
-    actor_id: event.actor.id,
-    actor_name: event.actor.name,
-    data: JSON.stringify(data),
-    created_at: toDbInstant(ctx.clock.now()),
-  });
+  await insertEventRow(trx, { ...eventRow(ctx, full.id, event, data), seq: 1 });
   return { row: full, facts, targets, events, status, work: [] };
 }

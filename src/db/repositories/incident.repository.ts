@@ -354,34 +354,24 @@ export interface SlaPolicyRow {
   office_action_minutes: number;
 }
 
+const SLA_POLICY_COLUMNS = [
+  'tier',
+  'valid_from',
+  'valid_to',
+  'response_minutes',
+  'action_minutes',
+  'office_response_minutes',
+  'office_action_minutes',
+] as const;
+
 export async function listSlaPolicies(db: DbOrTrx): Promise<SlaPolicyRow[]> {
-  return db
-    .selectFrom('sla_policies')
-    .select([
-      'tier',
-      'valid_from',
-      'valid_to',
-      'response_minutes',
-      'action_minutes',
-      'office_response_minutes',
-      'office_action_minutes',
-    ])
-    .orderBy('valid_from')
-    .execute();
+  return db.selectFrom('sla_policies').select(SLA_POLICY_COLUMNS).orderBy('valid_from').execute();
 }
 
 function slaPolicyOn(db: DbOrTrx, tier: string, date: string) {
   return db
     .selectFrom('sla_policies')
-    .select([
-      'tier',
-      'valid_from',
-      'valid_to',
-      'response_minutes',
-      'action_minutes',
-      'office_response_minutes',
-      'office_action_minutes',
-    ])
+    .select(SLA_POLICY_COLUMNS)
     .where('tier', '=', tier)
     .where('valid_from', '<=', date)
     .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', date)]));
