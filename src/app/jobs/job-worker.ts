@@ -137,7 +137,8 @@ export class JobWorker {
           const result = await ctx.db.transaction().execute(async (trx) => {
             const value = await work(trx);
             const held = await completeJob(trx, job.id, opts.workerId, ctx.clock.now());
-            if (held && options?.claimNext && !this.stopped && this.freeSlots > 0) {
+            // Not while the loop's own claim is out: it counted these slots free too.
+            if (held && options?.claimNext && !this.stopped && !this.claiming && this.freeSlots > 0) {
               reserved = this.freeSlots;
               this.reserved += reserved;
               next = await this.claim(reserved, trx);
