@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { Agent } from 'node:https';
 import type { Logger } from 'pino';
@@ -18,6 +17,7 @@ import type { Messaging } from './messaging/messaging.js';
 import { loadDemoData, type DemoLogins } from './demo/load-demo-data.js';
 import { ensureReferenceData } from './demo/reference-data.js';
 import { syncActionCatalogue } from './actions/action-catalogue.js';
+import { timeOrderedId } from './time-ordered-id.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -80,7 +80,7 @@ async function createContext(database: DatabaseHandle, config: Config, logger: L
     config,
     logger,
     messaging: createMessaging(config, logger, vapid),
-    newId: randomUUID,
+    newId: () => timeOrderedId(),
   };
 }
 
