@@ -13,7 +13,14 @@ import type { Figure } from './figure.js';
 import { reportBug } from './support/bugs.js';
 import { benchEngines, freshDatabase, prepareBenchDesk, type Engine } from './support/desk.js';
 import type { LoadResult, LoadSettings } from './support/load-client.js';
-import { benchServerEnv, rssMiB, runLoadProcess, sampleRss, startBareServer } from './support/processes.js';
+import {
+  benchProfileArgs,
+  benchServerEnv,
+  rssMiB,
+  runLoadProcess,
+  sampleRss,
+  startBareServer,
+} from './support/processes.js';
 
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BALLOU_BENCH_INTAKE_SECONDS ?? 10);
@@ -27,12 +34,6 @@ const TARGET_P99_MS = 50;
 const VOICE_PATH = '/api/v1/webhooks/46elks/voice';
 const ALERT_PATH = '/api/v1/webhooks/alertmanager';
 const ELKS_AUTHORIZATION = `Basic ${Buffer.from(`46elks:${ELKS_WEBHOOK_SECRET}`).toString('base64')}`;
-
-/** BALLOU_BENCH_PROFILE_DIR=dir: the server writes a V8 CPU profile there when it stops. */
-const profileArgs = (): string[] =>
-  process.env.BALLOU_BENCH_PROFILE_DIR
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BALLOU_BENCH_PROFILE_DIR}`]
-    : [];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const perSecond = (r: LoadResult) => (r.ok / r.elapsedMs) * 1000;
@@ -105,7 +106,7 @@ async function intakeOn(engine: Engine): Promise<Figure[]> {
     const server = await ServerProcess.start({
       name: `intake-${engine}`,
       env: { BALLOU_DATABASE_URL: database.url, ...providers.env, ...benchServerEnv() },
-      nodeArgs: profileArgs(),
+      nodeArgs: benchProfileArgs(),
       logDir: database.dir,
     });
     try {

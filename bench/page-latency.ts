@@ -11,7 +11,7 @@ import { ServerProcess } from '../test/reliability/support/server-process.js';
 import type { Figure } from './figure.js';
 import { reportBug } from './support/bugs.js';
 import { benchEngines, freshDatabase, prepareBenchDesk, type Engine } from './support/desk.js';
-import { benchServerEnv, cpuMs } from './support/processes.js';
+import { benchProfileArgs, benchServerEnv, cpuMs } from './support/processes.js';
 
 const RATE = Number(process.env.BALLOU_BENCH_PAGE_RATE ?? 100);
 const SECONDS = Number(process.env.BALLOU_BENCH_PAGE_SECONDS ?? 20);
@@ -46,6 +46,7 @@ async function pageLatencyOn(engine: Engine): Promise<Figure[]> {
     const server = await ServerProcess.start({
       name: `page-${engine}`,
       env: { BALLOU_DATABASE_URL: database.url, ...providers.env, ...benchServerEnv() },
+      nodeArgs: benchProfileArgs(),
       logDir: database.dir,
     });
     try {

@@ -114,3 +114,9 @@ export function benchServerEnv(): Record<string, string> {
   const raw = process.env.BALLOU_BENCH_SERVER_ENV;
   return raw ? (JSON.parse(raw) as Record<string, string>) : {};
 }
+
+/** BALLOU_BENCH_PROFILE_DIR=dir: the measured server writes a V8 CPU profile per thread there when it stops. */
+export function benchProfileArgs(): string[] {
+  const dir = process.env.BALLOU_BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
