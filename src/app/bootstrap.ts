@@ -66,8 +66,10 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
 }
 
 function openLoggedDatabase(config: Config, logger: Logger): DatabaseHandle {
-  return openDatabase(config.databaseUrl, (error) =>
-    logger.warn({ err: error.message }, 'database connection lost; reconnecting'),
+  return openDatabase(
+    config.databaseUrl,
+    (error) => logger.warn({ err: error.message }, 'database connection lost; reconnecting'),
+    { preparedStatements: config.pgPreparedStatements },
   );
 }
 

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { JobsCommittedSignal, signallingDialect } from './jobs-committed.js';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
+import { prepareStatementsPerConnection } from './pg-prepared-statements.js';
 import type { Database } from './schema.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -30,6 +31,7 @@ const INT8_OID = 20;
 export function openDatabase(
   url: string,
   onPoolError: (error: Error) => void = () => undefined,
+  options: { preparedStatements?: boolean } = {},
 ): DatabaseHandle {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({
@@ -46,6 +48,7 @@ export function openDatabase(
     // An idle connection killed by a PostgreSQL restart emits 'error' on the pool; unhandled it would
     // end the process. The pool replaces the connection; the next query reports real trouble.
     pool.on('error', onPoolError);
+    if (options.preparedStatements ?? true) prepareStatementsPerConnection(pool);
     const signal = new JobsCommittedSignal();
     const db = new Kysely<Database>({ dialect: signallingDialect(new PostgresDialect({ pool }), signal) });
     return { db, kind: 'postgres', onJobsCommitted: (l) => signal.on(l), close: () => db.destroy() };
