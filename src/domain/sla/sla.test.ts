@@ -4,6 +4,7 @@ import { DomainError } from '../shared/domain-error.js';
 import type { SlaAlarmInput, SlaFacts, SlaTargets } from './sla.js';
 import {
   DEFAULT_SLA_TARGETS,
+  firstSlaAlarmAtMs,
   nearBreachAtMs,
   nextSlaAlarmAtMs,
   slaAlarms,
@@ -204,6 +205,29 @@ describe('slaAlarms', () => {
     expect(nextSlaAlarmAtMs(base, facts, reported + 15 * MIN)).toBe(reported + 40 * MIN);
     expect(nextSlaAlarmAtMs(base, facts, reported + 60 * MIN)).toBeNull();
     expect(nextSlaAlarmAtMs({ ...base, state: 'resolved' }, facts, reported)).toBeNull();
+  });
+});
+
+describe('firstSlaAlarmAtMs', () => {
+  it('is the earliest near breach of either clock, and no alarm is due a millisecond before it', () => {
+    const consentAt = reported + 30 * MIN;
+    const clocks = { reportedAtMs: reported, responseDueMs: reported + 15 * MIN, actionTargetMs: 60 * MIN };
+    expect(firstSlaAlarmAtMs({ ...clocks, actionDueMs: null })).toBe(reported + 10 * MIN);
+    // A consent early in the response window starts an action clock whose near breach comes first.
+    const early = { ...clocks, responseDueMs: reported + 240 * MIN, actionDueMs: consentAt + 60 * MIN };
+    expect(firstSlaAlarmAtMs(early)).toBe(consentAt + 40 * MIN);
+    const status: SlaAlarmInput = {
+      state: 'open',
+      calledBackAtMs: null,
+      responseDueMs: early.responseDueMs,
+      actionFromMs: consentAt,
+      actionDueMs: early.actionDueMs,
+      actionStartedAtMs: null,
+      slaAlarmsRaised: [],
+    };
+    const facts = { tier: 'incident', callout: true, reportedAtMs: reported } as SlaFacts;
+    expect(slaAlarms(status, facts, firstSlaAlarmAtMs(early) - 1)).toEqual([]);
+    expect(slaAlarms(status, facts, firstSlaAlarmAtMs(early))).toHaveLength(1);
   });
 });
 

@@ -207,6 +207,24 @@ export function slaAlarms(status: SlaAlarmInput, facts: SlaFacts, nowMs: number)
 }
 
 /**
+ * The first instant at which `slaAlarms` can return anything for an incident, from what its row keeps:
+ * the near breach of the response clock (report to response deadline) and of the action clock (its
+ * deadline less the action target), whether or not those clocks still run. Before it no alarm can be
+ * due, so a periodic check need not load the timeline.
+ * @example firstSlaAlarmAtMs({ reportedAtMs: 0, responseDueMs: 15 * 60_000, actionDueMs: null, actionTargetMs: 0 }) // 600000
+ */
+export function firstSlaAlarmAtMs(clocks: {
+  reportedAtMs: number;
+  responseDueMs: number;
+  actionDueMs: number | null;
+  actionTargetMs: number;
+}): number {
+  const response = nearBreachAtMs(clocks.reportedAtMs, clocks.responseDueMs);
+  if (clocks.actionDueMs === null) return response;
+  return Math.min(response, nearBreachAtMs(clocks.actionDueMs - clocks.actionTargetMs, clocks.actionDueMs));
+}
+
+/**
  * When the next alarm of a running clock falls due after `nowMs` (near breach or breach), or null when
  * no clock runs: a periodic job can sleep until then.
  */
