@@ -1,6 +1,7 @@
 import { toDbInstant } from '../../db/instant.js';
 import {
   findNotification,
+  markNotificationSent,
   markPhoneFailing,
   updateNotification,
 } from '../../db/repositories/notification.repository.js';
@@ -87,12 +88,10 @@ export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: un
     throw error;
   }
   await finalTransaction(ctx, run, (trx) =>
-    updateNotification(trx, n.id, {
-      status: 'sent',
+    markNotificationSent(trx, n.id, {
       provider,
-      provider_message_id: providerId,
-      error: null,
-      sent_at: toDbInstant(ctx.clock.now()),
+      providerMessageId: providerId,
+      sentAt: toDbInstant(ctx.clock.now()),
     }),
   );
 };

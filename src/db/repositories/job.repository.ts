@@ -78,15 +78,49 @@ export async function claimDueJobs(
 ): Promise<JobRow[]> {
   const now = toDbInstant(opts.nowMs);
   const leaseUntil = toDbInstant(opts.nowMs + opts.leaseMs);
+  const kinds = opts.kinds ?? [];
+  const query = claimQuery(kind, opts.kinds ? kinds.length : null);
+  return (await query<JobRow>(db, opts.workerId, now, leaseUntil, opts.limit, ...kinds)).rows;
+}
+
+/**
+ * The claim statement, precompiled per engine and number of job kinds: a worker claims the same kinds
+ * every time, and building this statement cost more than SQLite takes to run it.
+ */
+function claimQuery(kind: DatabaseKind, kindCount: number | null) {
+  const key = `${kind}:${kindCount ?? 'any'}`;
+  let query = claimQueries.get(key);
+  if (!query) {
+    query = precompiled<unknown[]>(4 + (kindCount ?? 0), (db, workerId, now, leaseUntil, limit, ...kinds) =>
+      claimStatement(db, kind, {
+        workerId: workerId as string,
+        now: now as string,
+        leaseUntil: leaseUntil as string,
+        limit: limit as unknown as number,
+        kinds: kindCount === null ? null : kinds,
+      }),
+    );
+    claimQueries.set(key, query);
+  }
+  return query;
+}
+
+const claimQueries = new Map<string, ReturnType<typeof precompiled<unknown[]>>>();
+
+function claimStatement(
+  db: DbOrTrx,
+  kind: DatabaseKind,
+  p: { workerId: string; now: string; leaseUntil: string; limit: number; kinds: string[] | null },
+) {
   const arm = (eb: ExpressionBuilder<Database, 'jobs'>, expired: boolean) => {
     let q = eb
       .selectFrom('jobs')
       .select(['id', 'due_at'])
       .where('status', '=', expired ? 'running' : 'pending')
-      .where(expired ? 'lease_until' : 'due_at', expired ? '<' : '<=', now)
+      .where(expired ? 'lease_until' : 'due_at', expired ? '<' : '<=', p.now)
       .orderBy(expired ? 'lease_until' : 'due_at')
-      .limit(opts.limit);
-    if (opts.kinds) q = q.where('kind', 'in', opts.kinds);
+      .limit(p.limit);
+    if (p.kinds) q = q.where('kind', 'in', p.kinds);
     if (kind === 'postgres') q = q.forUpdate().skipLocked();
     return q;
   };
@@ -94,10 +128,10 @@ export async function claimDueJobs(
     .updateTable('jobs')
     .set((eb) => ({
       status: 'running',
-      lease_until: leaseUntil,
-      locked_by: opts.workerId,
+      lease_until: p.leaseUntil,
+      locked_by: p.workerId,
       attempts: eb('attempts', '+', 1),
-      updated_at: now,
+      updated_at: p.now,
     }))
     .where('id', 'in', (eb) =>
       eb
@@ -110,10 +144,9 @@ export async function claimDueJobs(
         )
         .select('claimable.id')
         .orderBy('claimable.due_at')
-        .limit(opts.limit),
+        .limit(p.limit),
     )
-    .returningAll()
-    .execute();
+    .returningAll();
 }
 
 /** Marks a claimed job done, only if this worker still holds it (a stale worker cannot overwrite). */
@@ -123,15 +156,19 @@ export async function completeJob(
   workerId: string,
   nowMs: number,
 ): Promise<boolean> {
-  const result = await db
+  const result = await completeJobQuery(db, toDbInstant(nowMs), id, workerId);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+// Precompiled: every job ends with it.
+const completeJobQuery = precompiled<[string, string, string]>(3, (db, updatedAt, id, workerId) =>
+  db
     .updateTable('jobs')
-    .set({ status: 'done', lease_until: null, updated_at: toDbInstant(nowMs) })
+    .set({ status: 'done', lease_until: null, updated_at: updatedAt })
     .where('id', '=', id)
     .where('locked_by', '=', workerId)
-    .where('status', '=', 'running')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
-}
+    .where('status', '=', 'running'),
+);
 
 /**
  * Records a failure: back to pending at `retryAtMs`, or failed for good after max_attempts. Only while

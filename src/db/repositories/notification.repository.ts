@@ -1,14 +1,56 @@
 import type { Selectable } from 'kysely';
 import type { DatabaseKind, DbOrTrx } from '../database.js';
 import type { NotificationsTable } from '../tables/job.table.js';
+import { precompiled } from './precompiled.js';
 
 export type NotificationRow = Selectable<NotificationsTable>;
 
 /** A new row: the delivery report columns start empty. */
 export type NewNotification = Omit<NotificationRow, 'delivery_status' | 'delivery_at' | 'delivery_error'>;
 
+/** Every column of a new row, in one fixed order (the compiler checks that none is missing). */
+const NEW_NOTIFICATION_COLUMNS = Object.keys({
+  id: true,
+  job_id: true,
+  incident_id: true,
+  engineer_id: true,
+  channel: true,
+  provider: true,
+  recipient: true,
+  subject: true,
+  body: true,
+  status: true,
+  provider_message_id: true,
+  error: true,
+  created_at: true,
+  sent_at: true,
+  confirmed_at: true,
+} satisfies Record<keyof NewNotification, true>) as Array<keyof NewNotification>;
+
+// The outbox's statements are precompiled: every page queues and sends several messages.
+const insertNotificationQuery = precompiled<unknown[]>(NEW_NOTIFICATION_COLUMNS.length, (db, ...p) =>
+  db
+    .insertInto('notifications')
+    .values(
+      Object.fromEntries(NEW_NOTIFICATION_COLUMNS.map((c, i) => [c, p[i]])) as unknown as NewNotification,
+    ),
+);
+
+const notificationById = precompiled<[string]>(1, (db, id) =>
+  db.selectFrom('notifications').selectAll().where('id', '=', id),
+);
+
+const markSentQuery = precompiled<[string, string, string, string]>(
+  4,
+  (db, provider, messageId, sentAt, id) =>
+    db
+      .updateTable('notifications')
+      .set({ status: 'sent', provider, provider_message_id: messageId, error: null, sent_at: sentAt })
+      .where('id', '=', id),
+);
+
 export async function insertNotification(db: DbOrTrx, row: NewNotification): Promise<void> {
-  await db.insertInto('notifications').values(row).execute();
+  await insertNotificationQuery(db, ...NEW_NOTIFICATION_COLUMNS.map((c) => row[c]));
 }
 
 /**
@@ -30,7 +72,16 @@ export async function lockNotificationForReport(
 }
 
 export async function findNotification(db: DbOrTrx, id: string): Promise<NotificationRow | undefined> {
-  return db.selectFrom('notifications').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await notificationById<NotificationRow>(db, id)).rows[0];
+}
+
+/** The provider took the message: sent, with its id for the provider's reports, and any earlier error cleared. */
+export async function markNotificationSent(
+  db: DbOrTrx,
+  id: string,
+  sent: { provider: string; providerMessageId: string; sentAt: string },
+): Promise<void> {
+  await markSentQuery(db, sent.provider, sent.providerMessageId, sent.sentAt, id);
 }
 
 export async function updateNotification(
