@@ -11,7 +11,12 @@ import { enqueuePagePush, type PageNames } from '../push/page-push.js';
 import { loadEngineers, loadRoster, toEngineerInfo } from '../roster/roster-data.js';
 import { createAckLink } from './action-links.js';
 import { pageHeadline } from './page-wording.js';
-import { appendIncidentEvent, loadIncident, SYSTEM_ACTOR, type LoadedIncident } from './incident-state.js';
+import {
+  appendIncidentEvent,
+  loadIncidentTimeline,
+  SYSTEM_ACTOR,
+  type IncidentTimeline,
+} from './incident-state.js';
 
 export const ESCALATE_JOB = 'incident.escalate';
 
@@ -46,14 +51,14 @@ export async function scheduleEscalation(
 }
 
 /** The customer's name and the server's hostname a page names, read once per step. */
-async function pageNames(db: DbOrTrx, loaded: LoadedIncident): Promise<PageNames> {
+async function pageNames(db: DbOrTrx, loaded: IncidentTimeline): Promise<PageNames> {
   const customer = loaded.row.customer_id ? await findCustomer(db, loaded.row.customer_id) : undefined;
   const server = loaded.row.server_id ? await findServer(db, loaded.row.server_id) : undefined;
   return { customerName: customer?.name ?? null, hostname: server?.hostname ?? null };
 }
 
 /** The page text: customer, tier, server, summary, response deadline, how to acknowledge. */
-function pageText(loaded: LoadedIncident, names: PageNames): string {
+function pageText(loaded: IncidentTimeline, names: PageNames): string {
   const headline = pageHeadline({
     ...names,
     callerNumber: loaded.row.caller_number,
@@ -77,7 +82,8 @@ export const escalateJob: JobHandler = async (ctx, rawPayload, _job, run) => {
     ctx,
     run,
     async (trx) => {
-      const loaded = await loadIncident(trx, ctx, incidentId, true);
+      // Locked and read in the step's own transaction: an acknowledgement and a step never interleave.
+      const loaded = await loadIncidentTimeline(trx, ctx, incidentId, true);
       const { status } = loaded;
       if (status.acknowledgedAtMs !== null || status.state === 'resolved' || status.state === 'closed')
         return;

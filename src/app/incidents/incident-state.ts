@@ -95,6 +95,9 @@ export interface LoadedIncident {
   work: WorkEntryRow[];
 }
 
+/** An incident without its work log: what a step that only reads and extends the timeline needs. */
+export type IncidentTimeline = Omit<LoadedIncident, 'work'>;
+
 /** An incident with its timeline, derived status and work; locked when inside a transaction on PostgreSQL. */
 export async function loadIncident(
   db: DbOrTrx,
@@ -105,22 +108,42 @@ export async function loadIncident(
   const row = lock ? await lockIncident(db, ctx.dbKind, id) : await findIncident(db, id);
   if (!row) throw new DomainError('NOT_FOUND', 'incident not found');
   const [eventRows, work] = await Promise.all([listEvents(db, id), listWorkEntries(db, id)]);
+  return { ...(await timelineOf(db, row, eventRows)), work };
+}
+
+/** The same without the work log (an escalation step pages from the timeline alone): one read fewer. */
+export async function loadIncidentTimeline(
+  db: DbOrTrx,
+  ctx: AppContext,
+  id: string,
+  lock = false,
+): Promise<IncidentTimeline> {
+  const row = lock ? await lockIncident(db, ctx.dbKind, id) : await findIncident(db, id);
+  if (!row) throw new DomainError('NOT_FOUND', 'incident not found');
+  return timelineOf(db, row, await listEvents(db, id));
+}
+
+async function timelineOf(
+  db: DbOrTrx,
+  row: IncidentRow,
+  eventRows: IncidentEventRow[],
+): Promise<IncidentTimeline> {
   const facts = factsOf(row);
   const targets = await slaTargetsFor(db, facts.tier, facts.reportedAtMs);
   const events = eventRows.map(toDomainEvent);
-  return { row, facts, targets, events, status: deriveIncident(facts, events, targets), work };
+  return { row, facts, targets, events, status: deriveIncident(facts, events, targets) };
 }
 
 /**
  * Appends one event to a locked incident's timeline and refreshes the columns derived from it (state and
  * deadlines, kept on the row for the board's queries). The timeline stays the source of truth.
  */
-export async function appendIncidentEvent(
+export async function appendIncidentEvent<L extends IncidentTimeline>(
   trx: Trx,
   ctx: AppContext,
-  loaded: LoadedIncident,
+  loaded: L,
   event: NewEvent,
-): Promise<LoadedIncident> {
+): Promise<L> {
   const data = event.data ?? {};
   const seq = await appendEventRow(trx, eventRow(ctx, loaded.row.id, event, data));
   const events = [...loaded.events, { seq, type: event.type, atMs: event.atMs, actor: event.actor, data }];

@@ -3,7 +3,7 @@ import { toDbInstant } from '../../db/instant.js';
 import { listLivePushSubscriptions } from '../../db/repositories/push-subscription.repository.js';
 import { pushTopic } from '../../integrations/push/web-push.js';
 import type { AppContext } from '../app-context.js';
-import type { LoadedIncident } from '../incidents/incident-state.js';
+import type { IncidentTimeline } from '../incidents/incident-state.js';
 import { enqueueMessage } from '../messaging/enqueue-message.js';
 import { pageHeadline, type PageFacts } from '../incidents/page-wording.js';
 import { pushRecipientText, type PushDelivery } from './deliver-push.js';
@@ -72,7 +72,7 @@ export function pagePushDelivery(ctx: AppContext, incidentId: string): PushDeliv
 export async function enqueuePagePush(
   db: DbOrTrx,
   ctx: AppContext,
-  page: { loaded: LoadedIncident; names: PageNames; step: number; engineerId: string; ackUrl: string },
+  page: { loaded: IncidentTimeline; names: PageNames; step: number; engineerId: string; ackUrl: string },
 ): Promise<boolean> {
   const { loaded, names, step, engineerId, ackUrl } = page;
   const nowIso = toDbInstant(ctx.clock.now());
