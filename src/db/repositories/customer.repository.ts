@@ -13,8 +13,13 @@ export async function insertCustomer(db: DbOrTrx, row: NewCustomerRow): Promise<
   await db.insertInto('customers').values(row).execute();
 }
 
+// Precompiled: every escalation step reads the customer a page names.
+const customerById = precompiled<[string]>(1, (db, id) =>
+  db.selectFrom('customers').selectAll().where('id', '=', id),
+);
+
 export async function findCustomer(db: DbOrTrx, id: string): Promise<CustomerRow | undefined> {
-  return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await customerById<CustomerRow>(db, id)).rows[0];
 }
 
 export async function findCustomerByOrgNumber(

@@ -1,5 +1,6 @@
 import type { DbOrTrx } from '../database.js';
 import type { EngineerRow } from '../tables/roster.table.js';
+import { precompiled } from './precompiled.js';
 
 export async function insertEngineer(db: DbOrTrx, row: EngineerRow): Promise<void> {
   await db.insertInto('engineers').values(row).execute();
@@ -23,8 +24,13 @@ export async function findEngineerByEmail(db: DbOrTrx, email: string): Promise<E
   return db.selectFrom('engineers').selectAll().where('email', '=', email).executeTakeFirst();
 }
 
+// Precompiled: every escalation step reads the engineers it may page.
+const allEngineers = precompiled<[]>(0, (db) =>
+  db.selectFrom('engineers').selectAll().orderBy('name').orderBy('id'),
+);
+
 export async function listEngineers(db: DbOrTrx): Promise<EngineerRow[]> {
-  return db.selectFrom('engineers').selectAll().orderBy('name').orderBy('id').execute();
+  return (await allEngineers<EngineerRow>(db)).rows;
 }
 
 export async function updateEngineerRow(

@@ -436,8 +436,27 @@ export async function listIncidentsChangedSince(
   return query.execute();
 }
 
+const ACTION_LINK_COLUMNS = columnsOf<ActionLinkRow>({
+  id: true,
+  kind: true,
+  incident_id: true,
+  engineer_id: true,
+  contact_name: true,
+  token_hash: true,
+  expires_at: true,
+  used_at: true,
+  created_at: true,
+});
+
+// Precompiled: every page carries an acknowledge link.
+const insertActionLinkQuery = precompiled<unknown[]>(ACTION_LINK_COLUMNS.length, (db, ...p) =>
+  db
+    .insertInto('action_links')
+    .values(Object.fromEntries(ACTION_LINK_COLUMNS.map((c, i) => [c, p[i]])) as unknown as ActionLinkRow),
+);
+
 export async function insertActionLink(db: DbOrTrx, row: ActionLinkRow): Promise<void> {
-  await db.insertInto('action_links').values(row).execute();
+  await insertActionLinkQuery(db, ...ACTION_LINK_COLUMNS.map((c) => row[c]));
 }
 
 export async function findActionLinkByHash(

@@ -1,5 +1,6 @@
 import type { DbOrTrx } from '../database.js';
 import type { PushSubscriptionRow } from '../tables/push.table.js';
+import { precompiled } from './precompiled.js';
 
 export type { PushSubscriptionRow };
 
@@ -48,16 +49,9 @@ export async function listPushSubscriptionsOfUser(
     .execute();
 }
 
-/**
- * The subscriptions someone can be reached on: those of every enabled login linked to the engineer
- * (users.engineer_id), or of the one login, not past the browser's own expiry.
- */
-export async function listLivePushSubscriptions(
-  db: DbOrTrx,
-  owner: { engineerId: string } | { userId: string },
-  nowIso: string,
-): Promise<PushSubscriptionRow[]> {
-  const query = db
+/** Live subscriptions: of a user not disabled, not expired at `nowIso`; the owner's condition is added. */
+function liveSubscriptions(db: DbOrTrx, nowIso: string) {
+  return db
     .selectFrom('push_subscriptions')
     .innerJoin('users', 'users.id', 'push_subscriptions.user_id')
     .selectAll('push_subscriptions')
@@ -70,7 +64,23 @@ export async function listLivePushSubscriptions(
     )
     .orderBy('push_subscriptions.created_at')
     .orderBy('push_subscriptions.id');
+}
+
+// Precompiled: every escalation step asks it for each engineer it pages.
+const liveOfEngineer = precompiled<[string, string]>(2, (db, nowIso, engineerId) =>
+  liveSubscriptions(db, nowIso).where('users.engineer_id', '=', engineerId),
+);
+
+/**
+ * The subscriptions someone can be reached on: those of every enabled login linked to the engineer
+ * (users.engineer_id), or of the one login, not past the browser's own expiry.
+ */
+export async function listLivePushSubscriptions(
+  db: DbOrTrx,
+  owner: { engineerId: string } | { userId: string },
+  nowIso: string,
+): Promise<PushSubscriptionRow[]> {
   return 'engineerId' in owner
-    ? query.where('users.engineer_id', '=', owner.engineerId).execute()
-    : query.where('push_subscriptions.user_id', '=', owner.userId).execute();
+    ? (await liveOfEngineer<PushSubscriptionRow>(db, nowIso, owner.engineerId)).rows
+    : liveSubscriptions(db, nowIso).where('push_subscriptions.user_id', '=', owner.userId).execute();
 }

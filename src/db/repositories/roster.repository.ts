@@ -1,5 +1,12 @@
 import type { DbOrTrx } from '../database.js';
-import type { OverrideRow, RotationRow, ShiftSwapRow, UnavailabilityRow } from '../tables/roster.table.js';
+import type {
+  OverrideRow,
+  RotationMembersTable,
+  RotationRow,
+  ShiftSwapRow,
+  UnavailabilityRow,
+} from '../tables/roster.table.js';
+import { precompiled } from './precompiled.js';
 
 export type RotationWithMembers = RotationRow & { engineer_ids: string[] };
 
@@ -22,14 +29,17 @@ export async function replaceRotationMembers(
 }
 
 /** All rotations with their ordered members, oldest first. */
+// The roster's reads are precompiled: every escalation step resolves who is on call.
+const allRotations = precompiled<[]>(0, (db) =>
+  db.selectFrom('rotations').selectAll().orderBy('start_at').orderBy('id'),
+);
+const allRotationMembers = precompiled<[]>(0, (db) =>
+  db.selectFrom('rotation_members').selectAll().orderBy('rotation_id').orderBy('position'),
+);
+
 export async function listRotations(db: DbOrTrx): Promise<RotationWithMembers[]> {
-  const rotations = await db.selectFrom('rotations').selectAll().orderBy('start_at').orderBy('id').execute();
-  const members = await db
-    .selectFrom('rotation_members')
-    .selectAll()
-    .orderBy('rotation_id')
-    .orderBy('position')
-    .execute();
+  const rotations = (await allRotations<RotationRow>(db)).rows;
+  const members = (await allRotationMembers<RotationMembersTable>(db)).rows;
   return rotations.map((r) => ({
     ...r,
     engineer_ids: members.filter((m) => m.rotation_id === r.id).map((m) => m.engineer_id),
@@ -69,10 +79,19 @@ export async function listOverrides(
   db: DbOrTrx,
   range?: { from: string; to: string },
 ): Promise<OverrideRow[]> {
-  let q = db.selectFrom('overrides').selectAll().orderBy('created_at').orderBy('id');
-  if (range) q = q.where('start_at', '<', range.to).where('end_at', '>', range.from);
-  return q.execute();
+  if (range) return (await overridesIn<OverrideRow>(db, range.to, range.from)).rows;
+  return db.selectFrom('overrides').selectAll().orderBy('created_at').orderBy('id').execute();
 }
+
+const overridesIn = precompiled<[string, string]>(2, (db, to, from) =>
+  db
+    .selectFrom('overrides')
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .where('start_at', '<', to)
+    .where('end_at', '>', from),
+);
 
 export async function findOverride(db: DbOrTrx, id: string): Promise<OverrideRow | undefined> {
   return db.selectFrom('overrides').selectAll().where('id', '=', id).executeTakeFirst();
@@ -98,10 +117,19 @@ export async function listUnavailability(
   db: DbOrTrx,
   range?: { from: string; to: string },
 ): Promise<UnavailabilityRow[]> {
-  let q = db.selectFrom('unavailability').selectAll().orderBy('start_at').orderBy('id');
-  if (range) q = q.where('start_at', '<', range.to).where('end_at', '>', range.from);
-  return q.execute();
+  if (range) return (await unavailabilityIn<UnavailabilityRow>(db, range.to, range.from)).rows;
+  return db.selectFrom('unavailability').selectAll().orderBy('start_at').orderBy('id').execute();
 }
+
+const unavailabilityIn = precompiled<[string, string]>(2, (db, to, from) =>
+  db
+    .selectFrom('unavailability')
+    .selectAll()
+    .orderBy('start_at')
+    .orderBy('id')
+    .where('start_at', '<', to)
+    .where('end_at', '>', from),
+);
 
 export async function findUnavailability(db: DbOrTrx, id: string): Promise<UnavailabilityRow | undefined> {
   return db.selectFrom('unavailability').selectAll().where('id', '=', id).executeTakeFirst();
