@@ -145,8 +145,13 @@ export async function insertServer(db: DbOrTrx, row: ServerRow): Promise<void> {
   await db.insertInto('servers').values(row).execute();
 }
 
+// Precompiled: a page about a server names it.
+const serverById = precompiled<[string]>(1, (db, id) =>
+  db.selectFrom('servers').selectAll().where('id', '=', id),
+);
+
 export async function findServer(db: DbOrTrx, id: string): Promise<ServerRow | undefined> {
-  return db.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await serverById<ServerRow>(db, id)).rows[0];
 }
 
 const serverByHostname = precompiled<[string]>(1, (db, hostname) =>
