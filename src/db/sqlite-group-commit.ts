@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import {
@@ -9,6 +8,7 @@ import {
   type Driver,
   type QueryResult,
 } from 'kysely';
+import { WalFile } from './wal-file.js';
 
 type Sqlite = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
@@ -171,7 +171,7 @@ export class GroupCommitSqliteDriver implements Driver {
   private group: Group | undefined;
   private flushScheduled = false;
   /** The WAL file this driver flushes itself (synchronous = NORMAL), or undefined (SQLite syncs). */
-  private readonly walFile: string | undefined;
+  private readonly walFile: WalFile | undefined;
   /** Members whose group has committed, waiting for the next WAL flush. */
   private unsynced: Waiter[] = [];
   private syncing: Promise<void> | undefined;
@@ -198,7 +198,7 @@ export class GroupCommitSqliteDriver implements Driver {
     // A file database in WAL mode: COMMIT only writes the WAL (synchronous = NORMAL) and the driver
     // flushes the WAL itself off the event loop before anyone is told (see syncWal).
     const wal = !sqlite.memory && String(sqlite.pragma('journal_mode', { simple: true })) === 'wal';
-    this.walFile = wal ? `${path.resolve(sqlite.name)}-wal` : undefined;
+    this.walFile = wal ? new WalFile(`${path.resolve(sqlite.name)}-wal`) : undefined;
     if (wal) sqlite.pragma('synchronous = NORMAL');
     this.control = {
       begin: sqlite.prepare('begin immediate'),
@@ -271,6 +271,7 @@ export class GroupCommitSqliteDriver implements Driver {
   async destroy(): Promise<void> {
     if (this.group) this.commitGroup();
     while (this.syncing) await this.syncing;
+    this.walFile?.close();
     this.sqlite.close();
   }
 
@@ -395,13 +396,7 @@ export class GroupCommitSqliteDriver implements Driver {
     this.unsynced = [];
     this.syncing = (async () => {
       try {
-        // Opened each time: cheap next to the flush, and never a stale file should the WAL be recreated.
-        const wal = await fs.promises.open(this.walFile as string, 'r+');
-        try {
-          await wal.datasync();
-        } finally {
-          await wal.close();
-        }
+        await (this.walFile as WalFile).flush();
         this.stats.syncs += 1;
         for (const waiter of batch) waiter.resolve();
       } catch (error) {
