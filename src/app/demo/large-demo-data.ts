@@ -1,12 +1,10 @@
 import { toDbInstant } from '../../db/instant.js';
 import {
-  advanceSequence,
   analyzeAfterBulkLoad,
   dropSecondaryIndexes,
   isEmptyTable,
   recreateIndexes,
   insertRowArrays,
-  readIncidentSequences,
   openBulkWriter,
 } from '../../db/repositories/bulk-load.repository.js';
 import { listSlaPolicies } from '../../db/repositories/incident.repository.js';
@@ -21,6 +19,10 @@ import type { SlaTargets } from '../../domain/sla/sla.js';
 import type { AppContext } from '../app-context.js';
 import { loadPricingRules } from '../pricing/pricing-rules.js';
 import { SeededRandom } from './seeded-random.js';
+import {
+  advanceIncidentNumbers,
+  readNextIncidentNumbers,
+} from '../../db/repositories/incident-number.repository.js';
 
 /**
  * The large demo data set (`ballou demo --incidents N`, the list benchmarks): years of history of a
@@ -474,7 +476,7 @@ export async function generateLargeDemoData(
   }
 
   async function loadIncidents(): Promise<void> {
-    const sequences = await readIncidentSequences(ctx.db);
+    const sequences = await readNextIncidentNumbers(ctx.db);
     const incidentGen = new IncidentGenerator(rng, calendar, targetsFor, customers, engineers, toMs);
     let active = 0;
     for (let start = 0; start < total; start += INCIDENTS_PER_BATCH) {
@@ -501,7 +503,7 @@ export async function generateLargeDemoData(
       options.onProgress?.({ done: end, total });
     }
     await ctx.db.transaction().execute(async (trx) => {
-      for (const [name, next] of sequences) await advanceSequence(trx, name, next);
+      for (const [name, next] of sequences) await advanceIncidentNumbers(trx, name, next);
     });
   }
 }

@@ -5,7 +5,6 @@ import {
   findOpenIncidentFor,
   findReportDayRules,
   lockReportKey,
-  nextSequenceValue,
 } from '../../db/repositories/incident.repository.js';
 import { localDateOfInstant } from '../../domain/calendar/instant.js';
 import { tierOn } from '../../domain/customers/tier-history.js';
@@ -23,6 +22,7 @@ import {
   type LoadedIncident,
 } from './incident-state.js';
 import { scheduleEscalation } from './escalation-job.js';
+import { nextIncidentNumber } from '../../db/repositories/incident-number.repository.js';
 
 export type IntakeChannel = 'phone' | 'sms' | 'portal' | 'api' | 'email' | 'alert';
 
@@ -123,7 +123,7 @@ export async function reportIncident(
   if (!rules) throw new DomainError('INTERNAL', `no service-level targets for tier ${tier} on ${reportDate}`);
   const callout = isOnCallTimeWith(report.reportedAtMs, rules.closed_day);
   const year = reportDate.slice(0, 4);
-  const number = await nextSequenceValue(trx, `incident-${year}`);
+  const number = await nextIncidentNumber(trx, year);
   const nowIso = toDbInstant(ctx.clock.now());
   const id = ctx.newId();
   const incident = await createIncident(

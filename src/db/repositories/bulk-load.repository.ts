@@ -134,29 +134,6 @@ export async function analyzeAfterBulkLoad(db: DbOrTrx, kind: DatabaseKind): Pro
   }
 }
 
-/** The next numbers of the incident reference series (`incident-YYYY`). */
-export async function readIncidentSequences(db: DbOrTrx): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('number_sequences')
-    .select(['name', 'next_value'])
-    .where('name', 'like', 'incident-%')
-    .execute();
-  return new Map(rows.map((r) => [r.name, Number(r.next_value)]));
-}
-
-/** Moves a series forward to at least `nextValue` (never back), so later reports get fresh numbers. */
-export async function advanceSequence(db: DbOrTrx, name: string, nextValue: number): Promise<void> {
-  await db
-    .insertInto('number_sequences')
-    .values({ name, next_value: nextValue })
-    .onConflict((oc) =>
-      oc.column('name').doUpdateSet({
-        next_value: sql`case when number_sequences.next_value > ${nextValue} then number_sequences.next_value else ${nextValue} end`,
-      }),
-    )
-    .execute();
-}
-
 /** True when the table has no rows (a bulk load into an empty table may defer its indexes). */
 export async function isEmptyTable(db: DbOrTrx, table: keyof Database & string): Promise<boolean> {
   const row = await sql<{ one: number }>`select 1 as one from ${sql.table(table)} limit 1`.execute(db);
