@@ -27,8 +27,12 @@ const SECONDS = Number(process.env.BALLOU_BENCH_INTAKE_SECONDS ?? 10);
 const WARMUP_SECONDS = 3;
 /** Customers seeded: more than a run can call at the ceiling's rate, so calls come from known callers. */
 const CUSTOMERS = Number(process.env.BALLOU_BENCH_INTAKE_CUSTOMERS ?? 4000);
-/** The measured voice run's callers start here, after the warm-up's. */
-const FIRST_MEASURED = 1000;
+/**
+ * The measured voice run's callers start after the warm-up's (every request the warm-up sent, with room for
+ * those still in flight when it stopped): a second call from a customer with an open incident attaches to
+ * it instead of opening one, and the incident count would fall short of the acknowledged requests.
+ */
+const firstMeasuredCaller = (warmUp: LoadResult) => warmUp.requests + CONNECTIONS;
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 50;
 const VOICE_PATH = '/api/v1/webhooks/46elks/voice';
@@ -65,7 +69,7 @@ async function measure(base: string, pid: number, token: string, label: string):
   const sampler = sampleRss(pid);
   const warmVoice = await run('elks-voice', WARMUP_SECONDS, 0, 'wv');
   const warmAlerts = await run('alertmanager', WARMUP_SECONDS, 0, 'wa');
-  const voice = await run('elks-voice', SECONDS, FIRST_MEASURED, 'v');
+  const voice = await run('elks-voice', SECONDS, firstMeasuredCaller(warmVoice), 'v');
   const alerts = await run('alertmanager', SECONDS, 0, 'a');
   return { voice, alerts, restMiB, peakMiB: sampler.stop(), warmOk: warmVoice.ok + warmAlerts.ok };
 }
