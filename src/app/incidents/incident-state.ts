@@ -105,8 +105,7 @@ export async function loadIncident(
   id: string,
   lock = false,
 ): Promise<LoadedIncident> {
-  const row = lock ? await lockIncident(db, ctx.dbKind, id) : await findIncident(db, id);
-  if (!row) throw new DomainError('NOT_FOUND', 'incident not found');
+  const row = await incidentRow(db, ctx, id, lock);
   const [eventRows, work] = await Promise.all([listEvents(db, id), listWorkEntries(db, id)]);
   return { ...(await timelineOf(db, row, eventRows)), work };
 }
@@ -118,9 +117,14 @@ export async function loadIncidentTimeline(
   id: string,
   lock = false,
 ): Promise<IncidentTimeline> {
+  const row = await incidentRow(db, ctx, id, lock);
+  return timelineOf(db, row, await listEvents(db, id));
+}
+
+async function incidentRow(db: DbOrTrx, ctx: AppContext, id: string, lock: boolean): Promise<IncidentRow> {
   const row = lock ? await lockIncident(db, ctx.dbKind, id) : await findIncident(db, id);
   if (!row) throw new DomainError('NOT_FOUND', 'incident not found');
-  return timelineOf(db, row, await listEvents(db, id));
+  return row;
 }
 
 async function timelineOf(

@@ -1,10 +1,7 @@
 import { sql } from 'kysely';
 import type { DatabaseKind, DbOrTrx } from '../database.js';
 import type { ActionLinkRow, IncidentEventRow, IncidentRow, WorkEntryRow } from '../tables/incident.table.js';
-import { precompiled } from './precompiled.js';
-
-/** Every column of a row type, in one fixed order (the compiler checks that none is missing). */
-const columnsOf = <Row>(all: Record<keyof Row, true>) => Object.keys(all) as Array<keyof Row & string>;
+import { columnsOf, precompiled, precompiledInsert } from './precompiled.js';
 
 const INCIDENT_COLUMNS = columnsOf<IncidentRow>({
   id: true,
@@ -28,15 +25,7 @@ const INCIDENT_COLUMNS = columnsOf<IncidentRow>({
   updated_at: true,
 });
 
-const insertIncidentQuery = precompiled<unknown[]>(INCIDENT_COLUMNS.length, (db, ...p) =>
-  db
-    .insertInto('incidents')
-    .values(Object.fromEntries(INCIDENT_COLUMNS.map((c, i) => [c, p[i]])) as unknown as IncidentRow),
-);
-
-export async function insertIncident(db: DbOrTrx, row: IncidentRow): Promise<void> {
-  await insertIncidentQuery(db, ...INCIDENT_COLUMNS.map((c) => row[c]));
-}
+export const insertIncident = precompiledInsert<IncidentRow>('incidents', INCIDENT_COLUMNS);
 
 export async function findIncident(db: DbOrTrx, id: string): Promise<IncidentRow | undefined> {
   return (await incidentById<IncidentRow>(db, id)).rows[0];
@@ -249,16 +238,8 @@ export async function appendEventRow(db: DbOrTrx, row: Omit<IncidentEventRow, 's
   return Number(rows[0]?.seq);
 }
 
-const insertEventQuery = precompiled<unknown[]>(EVENT_COLUMNS.length, (db, ...p) =>
-  db
-    .insertInto('incident_events')
-    .values(Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, p[i]])) as unknown as IncidentEventRow),
-);
-
 /** Inserts an event whose sequence number is known (the first event of an incident created just now). */
-export async function insertEventRow(db: DbOrTrx, row: IncidentEventRow): Promise<void> {
-  await insertEventQuery(db, ...EVENT_COLUMNS.map((c) => row[c]));
-}
+export const insertEventRow = precompiledInsert<IncidentEventRow>('incident_events', EVENT_COLUMNS);
 
 export async function insertWorkEntry(db: DbOrTrx, row: WorkEntryRow): Promise<void> {
   await db.insertInto('work_entries').values(row).execute();
@@ -449,15 +430,7 @@ const ACTION_LINK_COLUMNS = columnsOf<ActionLinkRow>({
 });
 
 // Precompiled: every page carries an acknowledge link.
-const insertActionLinkQuery = precompiled<unknown[]>(ACTION_LINK_COLUMNS.length, (db, ...p) =>
-  db
-    .insertInto('action_links')
-    .values(Object.fromEntries(ACTION_LINK_COLUMNS.map((c, i) => [c, p[i]])) as unknown as ActionLinkRow),
-);
-
-export async function insertActionLink(db: DbOrTrx, row: ActionLinkRow): Promise<void> {
-  await insertActionLinkQuery(db, ...ACTION_LINK_COLUMNS.map((c) => row[c]));
-}
+export const insertActionLink = precompiledInsert<ActionLinkRow>('action_links', ACTION_LINK_COLUMNS);
 
 export async function findActionLinkByHash(
   db: DbOrTrx,

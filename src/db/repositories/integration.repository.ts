@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { DbOrTrx } from '../database.js';
-import { precompiled } from './precompiled.js';
+import { columnsOf, precompiled, precompiledInsert } from './precompiled.js';
 import type { IntegrationsTable } from '../tables/auth.table.js';
 import type { IncidentAlertRow } from '../tables/incident.table.js';
 
@@ -36,8 +36,7 @@ export async function revokeIntegrationRow(db: DbOrTrx, id: string, at: string):
   return Number(res.numUpdatedRows);
 }
 
-/** Records an alert's latest status on its incident (one row per fingerprint). */
-const ALERT_COLUMNS = Object.keys({
+const ALERT_COLUMNS = columnsOf<IncidentAlertRow>({
   id: true,
   incident_id: true,
   source: true,
@@ -50,26 +49,22 @@ const ALERT_COLUMNS = Object.keys({
   ends_at: true,
   created_at: true,
   updated_at: true,
-} satisfies Record<keyof IncidentAlertRow, true>) as Array<keyof IncidentAlertRow>;
+});
 
-const upsertAlertQuery = precompiled<unknown[]>(ALERT_COLUMNS.length, (db, ...p) => {
-  const row = Object.fromEntries(ALERT_COLUMNS.map((c, i) => [c, p[i]])) as unknown as IncidentAlertRow;
-  return db
-    .insertInto('incident_alerts')
-    .values(row)
-    .onConflict((oc) =>
+/** Records an alert's latest status on its incident (one row per fingerprint). */
+export const upsertIncidentAlert = precompiledInsert<IncidentAlertRow, 'incident_alerts'>(
+  'incident_alerts',
+  ALERT_COLUMNS,
+  (insert, row) =>
+    insert.onConflict((oc) =>
       oc.columns(['incident_id', 'source', 'fingerprint']).doUpdateSet({
         status: row.status,
         summary: row.summary,
         ends_at: row.ends_at,
         updated_at: row.updated_at,
       }),
-    );
-});
-
-export async function upsertIncidentAlert(db: DbOrTrx, row: IncidentAlertRow): Promise<void> {
-  await upsertAlertQuery(db, ...ALERT_COLUMNS.map((c) => row[c]));
-}
+    ),
+);
 
 export async function listIncidentAlerts(db: DbOrTrx, incidentId: string): Promise<IncidentAlertRow[]> {
   return db

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { DatabaseKind, DbOrTrx } from '../database.js';
 import type { NotificationsTable } from '../tables/job.table.js';
-import { precompiled } from './precompiled.js';
+import { columnsOf, precompiled, precompiledInsert } from './precompiled.js';
 
 export type NotificationRow = Selectable<NotificationsTable>;
 
@@ -9,7 +9,7 @@ export type NotificationRow = Selectable<NotificationsTable>;
 export type NewNotification = Omit<NotificationRow, 'delivery_status' | 'delivery_at' | 'delivery_error'>;
 
 /** Every column of a new row, in one fixed order (the compiler checks that none is missing). */
-const NEW_NOTIFICATION_COLUMNS = Object.keys({
+const NEW_NOTIFICATION_COLUMNS = columnsOf<NewNotification>({
   id: true,
   job_id: true,
   incident_id: true,
@@ -25,15 +25,12 @@ const NEW_NOTIFICATION_COLUMNS = Object.keys({
   created_at: true,
   sent_at: true,
   confirmed_at: true,
-} satisfies Record<keyof NewNotification, true>) as Array<keyof NewNotification>;
+});
 
 // The outbox's statements are precompiled: every page queues and sends several messages.
-const insertNotificationQuery = precompiled<unknown[]>(NEW_NOTIFICATION_COLUMNS.length, (db, ...p) =>
-  db
-    .insertInto('notifications')
-    .values(
-      Object.fromEntries(NEW_NOTIFICATION_COLUMNS.map((c, i) => [c, p[i]])) as unknown as NewNotification,
-    ),
+export const insertNotification = precompiledInsert<NewNotification>(
+  'notifications',
+  NEW_NOTIFICATION_COLUMNS,
 );
 
 const notificationById = precompiled<[string]>(1, (db, id) =>
@@ -48,10 +45,6 @@ const markSentQuery = precompiled<[string, string, string, string]>(
       .set({ status: 'sent', provider, provider_message_id: messageId, error: null, sent_at: sentAt })
       .where('id', '=', id),
 );
-
-export async function insertNotification(db: DbOrTrx, row: NewNotification): Promise<void> {
-  await insertNotificationQuery(db, ...NEW_NOTIFICATION_COLUMNS.map((c) => row[c]));
-}
 
 /**
  * The message a provider's report is about, by the provider's own id (or by our id), locked until the

@@ -1,5 +1,12 @@
-import { CompiledQuery, type Compilable, type QueryResult } from 'kysely';
+import {
+  CompiledQuery,
+  type Compilable,
+  type InsertQueryBuilder,
+  type InsertResult,
+  type QueryResult,
+} from 'kysely';
 import type { DbOrTrx } from '../database.js';
+import type { Database } from '../schema.js';
 
 /** Stands for parameter i while the query is built; never reaches a database. */
 const placeholder = (i: number) => `\u0000precompiled parameter ${i}\u0000`;
@@ -47,5 +54,31 @@ export function precompiled<P extends unknown[]>(
       typeof slot === 'number' ? parameters[slot] : slot.constant,
     );
     return db.executeQuery<R>(CompiledQuery.raw(template.sql, values));
+  };
+}
+
+/** Every column of a row type, in one fixed order (the compiler checks that none is missing). */
+export const columnsOf = <Row>(all: Record<keyof Row, true>): Array<keyof Row & string> =>
+  Object.keys(all) as Array<keyof Row & string>;
+
+/**
+ * A precompiled insert of one whole row into `table`: `columns` (from columnsOf) fixes the statement's
+ * shape, and `finish` may add to it (an ON CONFLICT clause that refers to the row's values).
+ */
+export function precompiledInsert<
+  Row extends object,
+  T extends keyof Database & string = keyof Database & string,
+>(
+  table: T,
+  columns: ReadonlyArray<keyof Row & string>,
+  finish: (insert: InsertQueryBuilder<Database, T, InsertResult>, row: Row) => Compilable = (insert) =>
+    insert,
+): (db: DbOrTrx, row: Row) => Promise<void> {
+  const query = precompiled<unknown[]>(columns.length, (db, ...p) => {
+    const row = Object.fromEntries(columns.map((c, i) => [c, p[i]])) as Row;
+    return finish(db.insertInto(table).values(row as never), row);
+  });
+  return async (db, row) => {
+    await query(db, ...columns.map((c) => row[c]));
   };
 }
