@@ -6,6 +6,7 @@ import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { toDbInstant } from '../db/instant.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { claimSystemState } from '../db/repositories/system-state.repository.js';
+import { adoptSharedWriteTurns } from '../db/sqlite-write-turns.js';
 import { createSmtpEmailSender } from '../integrations/email/smtp.js';
 import { DeliveryError, type EmailSender } from '../integrations/messaging.js';
 import { createTelephony } from '../integrations/telephony/create-telephony.js';
@@ -56,11 +57,21 @@ export async function bootstrap(
   return runtime;
 }
 
+/** For the job runner: the memory its thread shares with this one, and a flag a dead thread left up. */
+export { clearWriteTurnFlag, sharedWriteTurnsMemory } from '../db/sqlite-write-turns.js';
+
 /**
  * Joins a database that bootstrap has already brought up to date, with a connection and messaging of its
  * own: the job thread of `ballou serve` (src/server/job-thread.ts). No migrations, no reference or demo data.
  */
-export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+export async function openRuntime(
+  config: Config,
+  logger: Logger,
+  /** The server thread's memory for SQLite write turns (sharedWriteTurnsMemory), given to the thread. */
+  writeTurns: SharedArrayBuffer,
+): Promise<Runtime> {
+  // Before the database opens: its driver takes turns for the write lock with the server thread's.
+  adoptSharedWriteTurns(writeTurns);
   const database = openLoggedDatabase(config, logger);
   return { ctx: await createContext(database, config, logger), database };
 }

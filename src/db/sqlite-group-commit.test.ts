@@ -9,6 +9,7 @@ import {
   type GroupCommitOptions,
   type GroupCommitSqliteDriver,
 } from './sqlite-group-commit.js';
+import { WriteTurns } from './sqlite-write-turns.js';
 
 interface TestDb {
   parents: { id: number };
@@ -207,5 +208,48 @@ describe('group commit on SQLite', () => {
     for (let round = 0; round < 2; round++)
       for (let i = 0; i < 1100; i++) await sql`select ${sql.lit(i)} as n`.execute(db);
     expect(await db.selectFrom('notes').select('id').execute()).toEqual([{ id: 1 }]);
+  });
+});
+
+describe('taking turns for the write lock between connections of one process', () => {
+  // Two connections of one thread stand for the server and the job thread: each gets a flag of its own.
+  const turnsOf = (slot: number) => new WriteTurns(slot);
+  /** The notes in the order they were written (SQLite numbers the rows). */
+  const texts = (db: Kysely<TestDb>) =>
+    db
+      .selectFrom('notes')
+      .select('text')
+      .orderBy('id')
+      .execute()
+      .then((rows) => rows.map((r) => r.text));
+
+  it("lets a connection that waited go before the holder's next group", async () => {
+    const holderTurns = turnsOf(11);
+    // No time limits: on a loaded machine the waiter may take a while to wake.
+    const holder = connect({ writeTurns: holderTurns, starvingAfterMs: 0, yieldMs: 60_000 });
+    const waiter = connect({ writeTurns: turnsOf(12), starvingAfterMs: 0 });
+    let letGo!: () => void;
+    const hold = new Promise<void>((resolve) => (letGo = resolve));
+    const first = holder.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('notes')
+        .values({ text: 'holder 1' } as TestDb['notes'])
+        .execute();
+      await hold;
+    });
+    const waiting = waiter.db
+      .insertInto('notes')
+      .values({ text: 'waiter' } as TestDb['notes'])
+      .execute();
+    await expect.poll(() => holderTurns.othersWaiting()).toBe(true);
+    // In line for the holder's connection: it gets it the moment the first ends, and would go on writing.
+    const second = holder.db
+      .insertInto('notes')
+      .values({ text: 'holder 2' } as TestDb['notes'])
+      .execute();
+    letGo();
+    await Promise.all([first, second, waiting]);
+    expect(await texts(holder.db)).toEqual(['holder 1', 'waiter', 'holder 2']);
+    expect(holderTurns.othersWaiting()).toBe(false);
   });
 });

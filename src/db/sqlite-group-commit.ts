@@ -9,6 +9,7 @@ import {
   type QueryResult,
 } from 'kysely';
 import { WalFile } from './wal-file.js';
+import { STARVING_AFTER_MS, WriteTurns, YIELD_MS } from './sqlite-write-turns.js';
 
 type Sqlite = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
@@ -51,6 +52,12 @@ export interface GroupCommitOptions {
   maxWaitMs?: number;
   /** Prepared statements kept. */
   statementCacheSize?: number;
+  /** Turn-taking for the write lock (default: this thread's, sqlite-write-turns.ts). */
+  writeTurns?: WriteTurns;
+  /** Waiting this long for the write lock raises this connection's flag (default `STARVING_AFTER_MS`). */
+  starvingAfterMs?: number;
+  /** The longest this connection lets a flagged one go first (default `YIELD_MS`). */
+  yieldMs?: number;
 }
 
 const SAVEPOINT = 'ballou_member';
@@ -177,6 +184,10 @@ export class GroupCommitSqliteDriver implements Driver {
   private syncing: Promise<void> | undefined;
   /** The busy_timeout the connection came with: how long to wait for another connection's lock. */
   private readonly busyTimeoutMs: number;
+  /** Taking turns for the write lock with this process's other threads (sqlite-write-turns.ts). */
+  private readonly turns: WriteTurns;
+  private readonly starvingAfterMs: number;
+  private readonly yieldMs: number;
   /** Transaction control, prepared once (exec would parse the text every time). */
   private readonly control: Record<
     'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo',
@@ -191,6 +202,9 @@ export class GroupCommitSqliteDriver implements Driver {
     this.statements = new StatementCache(sqlite, options.statementCacheSize ?? 1000);
     this.maxGroupSize = options.maxGroupSize ?? 200;
     this.maxWaitMs = options.maxWaitMs ?? 1;
+    this.turns = options.writeTurns ?? new WriteTurns();
+    this.starvingAfterMs = options.starvingAfterMs ?? STARVING_AFTER_MS;
+    this.yieldMs = options.yieldMs ?? YIELD_MS;
     // Waiting for another connection's lock is done here, without blocking the event loop (whileBusy):
     // that connection may be another group of this very process, which can only commit if the loop runs.
     this.busyTimeoutMs = Number(sqlite.pragma('busy_timeout', { simple: true }));
@@ -304,7 +318,8 @@ export class GroupCommitSqliteDriver implements Driver {
 
   async openGroup(): Promise<void> {
     if (this.group) return;
-    await this.whileBusy(() => this.control.begin.run());
+    if (this.turns.othersWaiting()) await this.turns.letOthersGo(this.yieldMs);
+    await this.whileBusy(() => this.control.begin.run(), { writeLock: true });
     this.group = { members: 0, waiters: [], dirty: false, firstWaitAt: 0 };
   }
 
@@ -340,7 +355,9 @@ export class GroupCommitSqliteDriver implements Driver {
         performance.now() - group.firstWaitAt >= this.maxWaitMs ||
         // Nobody is in line to join: a lone writer (the CLI's invoice run, a quiet desk) commits now rather
         // than a turn of the event loop later. Its flush still joins whatever flush comes next.
-        this.mutex.waiting === 0
+        this.mutex.waiting === 0 ||
+        // Another thread waits for the write lock: its turn comes at this COMMIT.
+        this.turns.othersWaiting()
       )
         this.commitGroup(); // under steady load the queue never empties: commit between two leases
       else this.scheduleFlush();
@@ -372,9 +389,11 @@ export class GroupCommitSqliteDriver implements Driver {
       this.control.commit.run();
     } catch (error) {
       if (this.sqlite.inTransaction) this.control.rollback.run();
+      this.turns.released();
       for (const waiter of group.waiters) waiter.reject(error);
       return;
     }
+    this.turns.released();
     if (!group.dirty) return;
     this.stats.commits += 1;
     this.stats.members += group.members;
@@ -410,17 +429,27 @@ export class GroupCommitSqliteDriver implements Driver {
 
   /**
    * Runs `operation`, again and again while another connection holds the lock it needs (SQLITE_BUSY), up
-   * to the connection's busy_timeout, pausing between tries so the event loop goes on.
+   * to the connection's busy_timeout, pausing between tries so the event loop goes on. A try follows at
+   * once when another thread of this process releases the write lock. Waiting for the write lock itself
+   * (`writeLock`) longer than `starvingAfterMs` raises this connection's flag, so the other lets it go
+   * first.
    */
-  async whileBusy<T>(operation: () => T): Promise<T> {
+  async whileBusy<T>(operation: () => T, { writeLock = false } = {}): Promise<T> {
     const deadline = Date.now() + this.busyTimeoutMs;
-    for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
-      try {
-        return operation();
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+    const since = performance.now();
+    try {
+      for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
+        const releases = this.turns.releases();
+        try {
+          return operation();
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+        }
+        if (writeLock && performance.now() - since >= this.starvingAfterMs) this.turns.waiting(true);
+        await this.turns.untilReleaseAfter(releases, pause);
       }
-      await new Promise((resolve) => setTimeout(resolve, pause));
+    } finally {
+      if (writeLock) this.turns.waiting(false);
     }
   }
 
@@ -435,6 +464,7 @@ export class GroupCommitSqliteDriver implements Driver {
       const group = this.group;
       if (group && !this.sqlite.inTransaction) {
         this.group = undefined;
+        this.turns.released();
         for (const waiter of group.waiters) waiter.reject(error);
       }
       throw error;

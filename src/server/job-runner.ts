@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { Runtime } from '../app/bootstrap.js';
+import { clearWriteTurnFlag, sharedWriteTurnsMemory, type Runtime } from '../app/bootstrap.js';
 import { jobHandlers } from '../app/jobs/job-handlers.js';
 import { JobWorker } from '../app/jobs/job-worker.js';
 import type { Config } from '../config/config.js';
@@ -64,7 +64,7 @@ export class JobThread implements JobRunner {
   }
 
   private spawn(): void {
-    const workerData = { workerId: `${process.pid}-${randomUUID()}` };
+    const workerData = { workerId: `${process.pid}-${randomUUID()}`, writeTurns: sharedWriteTurnsMemory() };
     const thread = this.entry.pathname.endsWith('.ts')
       ? // From the sources (tests, the bench, `tsx`): the thread registers tsx itself (loader hooks of
         // the parent's --import tsx do not reach worker threads on Node 20), then loads the entry.
@@ -74,7 +74,11 @@ export class JobThread implements JobRunner {
         )
       : new Worker(this.entry, { workerData });
     thread.on('error', (error) => this.logger.error({ err: error }, 'job thread failed'));
+    // Read now: Node sets it to -1 once the thread has ended.
+    const { threadId } = thread;
     thread.on('exit', (code) => {
+      // A thread ended while waiting for SQLite's write lock must not keep the server thread yielding.
+      clearWriteTurnFlag(threadId);
       if (this.thread === thread) this.thread = undefined;
       if (this.stopping) return;
       // Pages must not stop because the thread did: the jobs it held are claimed again after their lease.

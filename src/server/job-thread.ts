@@ -13,10 +13,10 @@ import { createLogger } from '../config/logger.js';
 
 export type JobThreadMessage = { type: 'wake' } | { type: 'stop' };
 
-const { workerId } = workerData as { workerId: string };
+const { workerId, writeTurns } = workerData as { workerId: string; writeTurns: SharedArrayBuffer };
 const config = loadConfig();
 const logger = createLogger(config.logLevel).child({ thread: 'jobs' });
-const runtime = await openRuntime(config, logger);
+const runtime = await openRuntime(config, logger, writeTurns);
 const worker = new JobWorker(runtime.ctx, {
   workerId,
   handlers: jobHandlers,
