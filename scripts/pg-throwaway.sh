@@ -3,6 +3,8 @@
 # (initdb refuses root), listening only on 127.0.0.1, stopped by its pid.
 #   scripts/pg-throwaway.sh start   -> prints the connection URL on stdout, state in $PG_STATE_FILE
 #   scripts/pg-throwaway.sh stop
+# PG_OPTIONS adds server settings, e.g. for a diagnosis of the bench's statements:
+#   PG_OPTIONS='-c shared_preload_libraries=pg_stat_statements' (then `create extension pg_stat_statements`)
 set -euo pipefail
 STATE_FILE="${PG_STATE_FILE:-/tmp/ballou-pg-throwaway.state}"
 
@@ -30,7 +32,7 @@ case "${1:-}" in
     PORT=${PG_PORT:-$(( 20000 + RANDOM % 20000 ))}
     as_postgres "$BIN/initdb" -D "$DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     as_postgres "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -w \
-      -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c fsync=off -c max_connections=200" start >/dev/null
+      -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c fsync=off -c max_connections=200 ${PG_OPTIONS:-}" start >/dev/null
     PID=$(head -n 1 "$DIR/data/postmaster.pid")
     printf 'DIR=%s\nPID=%s\nPORT=%s\n' "$DIR" "$PID" "$PORT" >"$STATE_FILE"
     echo "postgres://postgres@127.0.0.1:$PORT/postgres"

@@ -19,7 +19,10 @@ export type Engine = 'sqlite' | 'postgres';
 
 /** The engines the server figures run on: SQLite always, PostgreSQL with BALLOU_BENCH_PG_URL. */
 export function benchEngines(): Engine[] {
-  return process.env.BALLOU_BENCH_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  const engines: Engine[] = process.env.BALLOU_BENCH_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  // BALLOU_BENCH_ENGINES=postgres measures only PostgreSQL (a diagnosis; the table needs both).
+  const only = process.env.BALLOU_BENCH_ENGINES?.split(',');
+  return only ? engines.filter((engine) => only.includes(engine)) : engines;
 }
 
 export interface FreshDatabase {
