@@ -15,7 +15,12 @@ function turnsThread(): { worker: Worker; next: () => Promise<string> } {
       parentPort.on('message', async (step) => {
         if (step === 'raise') turns.waiting(true);
         if (step === 'lower') turns.waiting(false);
-        if (step === 'wait-for-release') await turns.untilReleaseAfter(turns.releases(), 60_000);
+        if (step === 'wait-for-release') {
+          // Read before it says so: a release from then on ends the wait, however late the wait begins.
+          const seen = turns.releases();
+          parentPort.postMessage('waiting');
+          await turns.untilReleaseAfter(seen, 60_000);
+        }
         if (step === 'release') turns.released();
         parentPort.postMessage(step + ' done');
       });
@@ -58,7 +63,7 @@ describe('write turns between the threads of one process', () => {
 
       // The worker waits up to a minute for a release: this thread's release ends it.
       worker.postMessage('wait-for-release');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await next()).toBe('waiting');
       here.released();
       expect(await next()).toBe('wait-for-release done');
 

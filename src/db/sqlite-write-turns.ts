@@ -21,11 +21,14 @@ import { threadId } from 'node:worker_threads';
  * spurious wake-up or a polite pause.
  */
 
-/** Index of the release counter; then the counter of flag changes; then one flag per thread. */
+/**
+ * Index of the release counter; then the counter of flag changes; then the flags: each cell holds the
+ * thread id + 1 of a thread that waits (0: free), so a flag is exactly one thread's, whatever its id.
+ */
 const RELEASES = 0;
 const FLAG_CHANGES = 1;
 const FIRST_FLAG = 2;
-const FLAGS = 30;
+const FLAGS = 16;
 /** The longest a thread lets a waiting one go first: the waiter may have died with its flag up. */
 export const YIELD_MS = 5;
 /**
@@ -51,10 +54,9 @@ export function adoptSharedWriteTurns(shared: SharedArrayBuffer): void {
 /** Lowers the flag a thread left up when it ended (the job runner calls it when its thread exits). */
 export function clearWriteTurnFlag(ofThreadId: number): void {
   const view = new Int32Array(sharedWriteTurnsMemory());
-  if (Atomics.exchange(view, flagIndex(ofThreadId), 0) !== 0) bump(view, FLAG_CHANGES);
+  for (let i = FIRST_FLAG; i < FIRST_FLAG + FLAGS; i += 1)
+    if (Atomics.compareExchange(view, i, ofThreadId + 1, 0) === ofThreadId + 1) bump(view, FLAG_CHANGES);
 }
-
-const flagIndex = (id: number) => FIRST_FLAG + (id % FLAGS);
 
 function bump(view: Int32Array, index: number): void {
   Atomics.add(view, index, 1);
@@ -63,11 +65,14 @@ function bump(view: Int32Array, index: number): void {
 
 export class WriteTurns {
   private readonly view = new Int32Array(sharedWriteTurnsMemory());
-  private readonly flag: number;
+  /** What this thread's flag holds: its id + 1. */
+  private readonly mark: number;
+  /** The cell this thread's flag is up in, or -1. */
+  private cell = -1;
 
-  /** `slot`: whose flag this is, this thread's by default (tests give two connections of one thread two). */
-  constructor(slot: number = threadId) {
-    this.flag = flagIndex(slot);
+  /** `id`: whose flag this is, this thread's by default (tests give two connections of one thread two). */
+  constructor(id: number = threadId) {
+    this.mark = id + 1;
   }
 
   /** The release counter now: read it before trying for the lock, wait on it after failing. */
@@ -88,13 +93,25 @@ export class WriteTurns {
 
   /** Raises or lowers this thread's flag: it waits for the write lock. */
   waiting(on: boolean): void {
-    if (Atomics.exchange(this.view, this.flag, on ? 1 : 0) !== (on ? 1 : 0)) bump(this.view, FLAG_CHANGES);
+    if (on === (this.cell !== -1)) return;
+    if (on) {
+      // A free cell; with every cell taken (more waiting threads than a process has) it waits unflagged.
+      for (let i = FIRST_FLAG; i < FIRST_FLAG + FLAGS && this.cell === -1; i += 1)
+        if (Atomics.compareExchange(this.view, i, 0, this.mark) === 0) this.cell = i;
+      if (this.cell === -1) return;
+    } else {
+      Atomics.compareExchange(this.view, this.cell, this.mark, 0);
+      this.cell = -1;
+    }
+    bump(this.view, FLAG_CHANGES);
   }
 
   /** Another thread of this process waits for the write lock. */
   othersWaiting(): boolean {
-    for (let i = FIRST_FLAG; i < FIRST_FLAG + FLAGS; i += 1)
-      if (i !== this.flag && Atomics.load(this.view, i) !== 0) return true;
+    for (let i = FIRST_FLAG; i < FIRST_FLAG + FLAGS; i += 1) {
+      const flag = Atomics.load(this.view, i);
+      if (flag !== 0 && flag !== this.mark) return true;
+    }
     return false;
   }
 
