@@ -21,8 +21,15 @@ export type Engine = 'sqlite' | 'postgres';
 export function benchEngines(): Engine[] {
   const engines: Engine[] = process.env.BALLOU_BENCH_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
   // BALLOU_BENCH_ENGINES=postgres measures only PostgreSQL (a diagnosis; the table needs both).
-  const only = process.env.BALLOU_BENCH_ENGINES?.split(',');
-  return only ? engines.filter((engine) => only.includes(engine)) : engines;
+  const only = process.env.BALLOU_BENCH_ENGINES?.split(',').map((name) => name.trim());
+  if (!only) return engines;
+  const unknown = only.filter((name) => !engines.includes(name as Engine));
+  if (unknown.length > 0)
+    throw new Error(
+      `BALLOU_BENCH_ENGINES: ${unknown.join(', ')} not measurable here (engines: ${engines.join(', ')}; ` +
+        'postgres needs BALLOU_BENCH_PG_URL)',
+    );
+  return engines.filter((engine) => only.includes(engine));
 }
 
 export interface FreshDatabase {
