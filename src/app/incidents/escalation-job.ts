@@ -8,7 +8,7 @@ import type { AppContext } from '../app-context.js';
 import { finalTransaction, type JobHandler } from '../jobs/job-worker.js';
 import { enqueueMessage } from '../messaging/enqueue-message.js';
 import { enqueuePagePush, type PageNames } from '../push/page-push.js';
-import { loadEngineers, loadRoster, toEngineerInfo } from '../roster/roster-data.js';
+import { loadRosterAndEngineers, toEngineerInfo } from '../roster/roster-data.js';
 import { createAckLink } from './action-links.js';
 import { pageHeadline } from './page-wording.js';
 import {
@@ -88,7 +88,7 @@ export const escalateJob: JobHandler = async (ctx, rawPayload, _job, run) => {
       if (status.acknowledgedAtMs !== null || status.state === 'resolved' || status.state === 'closed')
         return;
       const nowMs = ctx.clock.now();
-      const [roster, engineers] = await Promise.all([loadRoster(trx, nowMs, nowMs + 1), loadEngineers(trx)]);
+      const { roster, engineers } = await loadRosterAndEngineers(trx, nowMs, nowMs + 1);
       const onCall = resolveAt(roster, nowMs);
       const active = engineers.filter((e) => fromDbBool(e.active));
       // An inactive engineer, or one whose phone the provider refused, cannot be reached: page as for a gap.

@@ -1,6 +1,6 @@
 import type { Trx } from '../../db/database.js';
 import { findContactByPhone } from '../../db/repositories/customer.repository.js';
-import { findEngineerByPhone, findEngineers } from '../../db/repositories/engineer.repository.js';
+import { findEngineerByPhone } from '../../db/repositories/engineer.repository.js';
 import { findIncidentByRef, findInboundEvent } from '../../db/repositories/incident.repository.js';
 import { openIncidentsPagedTo } from '../../db/repositories/notification.repository.js';
 import { resolveAt } from '../../domain/oncall/resolve.js';
@@ -9,7 +9,7 @@ import type { AppContext } from '../app-context.js';
 import { acknowledgeInTransaction } from '../incidents/incident-commands.js';
 import { reportIncident } from '../incidents/report-incident.js';
 import { onceOnly } from './inbound-once.js';
-import { loadRoster } from '../roster/roster-data.js';
+import { loadRosterAndEngineers } from '../roster/roster-data.js';
 
 export type TelephonyProviderName = '46elks' | 'twilio';
 
@@ -63,12 +63,9 @@ async function onCallPhones(
   trx: Trx,
   nowMs: number,
 ): Promise<{ primary: string | null; secondary: string | null }> {
-  const onCall = resolveAt(await loadRoster(trx, nowMs, nowMs + 1), nowMs);
+  const { roster, engineers } = await loadRosterAndEngineers(trx, nowMs, nowMs + 1);
+  const onCall = resolveAt(roster, nowMs);
   const ids = [onCall.primary?.engineerId, onCall.secondary?.engineerId];
-  const engineers = await findEngineers(
-    trx,
-    ids.filter((id): id is string => id !== undefined),
-  );
   const phoneOf = (id: string | undefined) => engineers.find((e) => e.id === id)?.phone ?? null;
   return { primary: phoneOf(ids[0]), secondary: phoneOf(ids[1]) };
 }

@@ -14,7 +14,7 @@ import { renderCalendar } from '../../integrations/ical/render-calendar.js';
 import { auditActor, requireRole } from '../access.js';
 import type { AppContext } from '../app-context.js';
 import { generateSecret, hashSecret } from '../auth/secrets.js';
-import { engineerNames, loadEngineers, loadRoster } from './roster-data.js';
+import { engineerNames, loadRosterAndEngineers } from './roster-data.js';
 import { assertEngineersExist } from './rotations.js';
 
 const DAY_MS = 86_400_000;
@@ -30,7 +30,7 @@ export async function renderRosterFeed(ctx: AppContext, engineerId: string | nul
   const nowMs = ctx.clock.now();
   const fromMs = nowMs - FEED_PAST_MS;
   const toMs = nowMs + FEED_FUTURE_MS;
-  const [roster, engineers] = await Promise.all([loadRoster(ctx.db, fromMs, toMs), loadEngineers(ctx.db)]);
+  const { roster, engineers } = await loadRosterAndEngineers(ctx.db, fromMs, toMs);
   const names = engineerNames(engineers);
   if (engineerId !== null && !names.has(engineerId))
     throw new DomainError('ENGINEER_NOT_FOUND', 'engineer not found');

@@ -10,8 +10,7 @@ import { toEngineerView, type EngineerView } from '../engineers/engineers.js';
 import { loadPricingRules } from '../pricing/pricing-rules.js';
 import {
   engineerNames,
-  loadEngineers,
-  loadRoster,
+  loadRosterAndEngineers,
   toEngineerInfo,
   toSegmentView,
   type SegmentView,
@@ -52,7 +51,7 @@ export interface OnCallView {
 export async function whoIsOnCall(ctx: AppContext, principal: Principal, at?: string): Promise<OnCallView> {
   requireRole(principal, STAFF_ROLES);
   const atMs = at ? parseInstant(at, '/at') : ctx.clock.now();
-  const [roster, engineers] = await Promise.all([loadRoster(ctx.db, atMs, atMs + 1), loadEngineers(ctx.db)]);
+  const { roster, engineers } = await loadRosterAndEngineers(ctx.db, atMs, atMs + 1);
   const byId = new Map(engineers.map((e) => [e.id, e]));
   const now = resolveAt(roster, atMs);
   const holder = (a: Assignment | null): OnCallHolder | null => {
@@ -84,9 +83,8 @@ export async function coverageGaps(
   toMs: number,
 ): Promise<GapView[]> {
   requireRole(principal, STAFF_ROLES);
-  const [roster, engineers, rules] = await Promise.all([
-    loadRoster(ctx.db, fromMs, toMs),
-    loadEngineers(ctx.db),
+  const [{ roster, engineers }, rules] = await Promise.all([
+    loadRosterAndEngineers(ctx.db, fromMs, toMs),
     loadPricingRules(ctx.db),
   ]);
   return findGaps(roster, engineers.map(toEngineerInfo), rules.calendar, fromMs, toMs).map((g) => ({
@@ -106,7 +104,7 @@ export async function rosterShifts(
   toMs: number,
 ): Promise<Record<OnCallRole, SegmentView[]>> {
   requireRole(principal, STAFF_ROLES);
-  const [roster, engineers] = await Promise.all([loadRoster(ctx.db, fromMs, toMs), loadEngineers(ctx.db)]);
+  const { roster, engineers } = await loadRosterAndEngineers(ctx.db, fromMs, toMs);
   const names = engineerNames(engineers);
   const shifts = shiftsIn(roster, fromMs, toMs);
   return {

@@ -4,6 +4,9 @@ import {
   listOverrides,
   listRotations,
   listUnavailability,
+  loadRosterRows,
+  type RosterRows,
+  type RosterWindows,
   type RotationWithMembers,
 } from '../../db/repositories/roster.repository.js';
 import { fromDbBool, fromDbInstant, toDbInstant } from '../../db/instant.js';
@@ -72,16 +75,38 @@ export function toEngineerInfo(row: EngineerRow): EngineerInfo {
  * for the whole stretch of a shift an engineer is away, which may reach outside the window.
  */
 export async function loadRoster(db: DbOrTrx, fromMs: number, toMs: number): Promise<Roster> {
-  const margin = MAX_SHIFT_HOURS * 3_600_000 + DAY_MS;
+  const windows = rosterWindows(fromMs, toMs);
   const [rotations, overrides, unavailability] = await Promise.all([
     listRotations(db),
-    listOverrides(db, { from: toDbInstant(fromMs - DAY_MS), to: toDbInstant(toMs + DAY_MS) }),
-    listUnavailability(db, { from: toDbInstant(fromMs - margin), to: toDbInstant(toMs + margin) }),
+    listOverrides(db, windows.overrides),
+    listUnavailability(db, windows.unavailability),
   ]);
+  return toRoster({ rotations, overrides, unavailability });
+}
+
+/** The roster of [fromMs, toMs) and every engineer, read together (one statement on PostgreSQL). */
+export async function loadRosterAndEngineers(
+  db: DbOrTrx,
+  fromMs: number,
+  toMs: number,
+): Promise<{ roster: Roster; engineers: EngineerRow[] }> {
+  const rows = await loadRosterRows(db, rosterWindows(fromMs, toMs));
+  return { roster: toRoster(rows), engineers: rows.engineers };
+}
+
+function rosterWindows(fromMs: number, toMs: number): RosterWindows {
+  const margin = MAX_SHIFT_HOURS * 3_600_000 + DAY_MS;
   return {
-    rotations: rotations.map(toRotation),
-    overrides: toOverrides(overrides),
-    unavailability: unavailability.map(toUnavailability),
+    overrides: { from: toDbInstant(fromMs - DAY_MS), to: toDbInstant(toMs + DAY_MS) },
+    unavailability: { from: toDbInstant(fromMs - margin), to: toDbInstant(toMs + margin) },
+  };
+}
+
+function toRoster(rows: Omit<RosterRows, 'engineers'>): Roster {
+  return {
+    rotations: rows.rotations.map(toRotation),
+    overrides: toOverrides(rows.overrides),
+    unavailability: rows.unavailability.map(toUnavailability),
   };
 }
 

@@ -11,7 +11,7 @@ import type { JobHandler } from '../jobs/job-worker.js';
 import { enqueueMessage } from '../messaging/enqueue-message.js';
 import { preferPush } from '../push/reminder-push.js';
 import { coverageGaps } from './oncall-queries.js';
-import { loadEngineers, loadRoster } from './roster-data.js';
+import { loadEngineers, loadRosterAndEngineers } from './roster-data.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -139,7 +139,7 @@ export const gapWarningJob: JobHandler = async (ctx) => {
 export const shiftRemindersJob: JobHandler = async (ctx) => {
   const nowMs = ctx.clock.now();
   const horizon = nowMs + REMINDER_LEAD_MS + REMINDER_PERIOD_MS;
-  const [roster, engineers] = await Promise.all([loadRoster(ctx.db, nowMs, horizon), loadEngineers(ctx.db)]);
+  const { roster, engineers } = await loadRosterAndEngineers(ctx.db, nowMs, horizon);
   const byId = new Map(engineers.map((e) => [e.id, e]));
   const starts = shiftStartsIn(roster, nowMs, horizon);
   await ctx.db.transaction().execute(async (trx) => {
