@@ -6,6 +6,7 @@ import pg from 'pg';
 import { JobsCommittedSignal, signallingDialect } from './jobs-committed.js';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 import { prepareStatementsPerConnection } from './pg-prepared-statements.js';
+import { pipelinedBeginDialect } from './pg-pipelined-begin.js';
 import type { Database } from './schema.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -37,6 +38,9 @@ export function openDatabase(
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,
+      // Statements a caller issues together (Promise.all in a transaction) go out at once instead of one
+      // round trip each: measured, a round trip costs this process ~140 µs and PostgreSQL ~80 µs of CPU.
+      pipeline: true,
       // COUNT(*) and bigserial come back as int8; our values fit a JS number.
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -50,7 +54,7 @@ export function openDatabase(
     pool.on('error', onPoolError);
     if (options.preparedStatements ?? true) prepareStatementsPerConnection(pool);
     const signal = new JobsCommittedSignal();
-    const db = new Kysely<Database>({ dialect: signallingDialect(new PostgresDialect({ pool }), signal) });
+    const db = new Kysely<Database>({ dialect: signallingDialect(pipelinedBeginDialect(new PostgresDialect({ pool })), signal) });
     return { db, kind: 'postgres', onJobsCommitted: (l) => signal.on(l), close: () => db.destroy() };
   }
   if (!url.startsWith('sqlite:')) throw new Error('database URL must start with sqlite: or postgres://');
