@@ -64,6 +64,46 @@ for (const dialect of DIALECTS) {
       expect(row).toMatchObject({ status: 'sent', provider: '46elks', provider_message_id: elks.sms[0]?.id });
     });
 
+    it('completes without a second send a job whose message was marked sent before a crash', async () => {
+      // The message is marked sent, then the job done, in two statements: a crash between them leaves
+      // the job running with its message sent. Here the crash is played by a worker that sends and
+      // marks, and whose completion never happens: its lease runs out and another worker claims the job.
+      await enqueueMessage(t.ctx.db, t.ctx, {
+        channel: 'sms',
+        to: '+46701110001',
+        body: 'före kraschen',
+        engineerId,
+      });
+      const crashing = new JobWorker(t.ctx, {
+        workerId: 'crashing',
+        leaseMs: 1_000,
+        handlers: {
+          'message.send': async (ctx, payload, job, run) => {
+            await jobHandlers['message.send']?.(ctx, payload, job, run);
+            throw new Error('process killed before the job was completed');
+          },
+        },
+      });
+      await crashing.runOnce();
+      const sent = elks.sms.filter((s) => s.message === 'före kraschen');
+      expect(sent).toHaveLength(1);
+      const jobOf = async () => {
+        const row = await t.ctx.db
+          .selectFrom('notifications')
+          .innerJoin('jobs', 'jobs.id', 'notifications.job_id')
+          .select(['jobs.status', 'notifications.status as sent'])
+          .where('notifications.body', '=', 'före kraschen')
+          .executeTakeFirstOrThrow();
+        return row;
+      };
+      expect(await jobOf()).toMatchObject({ sent: 'sent' });
+      expect((await jobOf()).status).not.toBe('done');
+      t.clock.advance(60_000);
+      await worker.runOnce();
+      expect(elks.sms.filter((s) => s.message === 'före kraschen')).toHaveLength(1);
+      expect(await jobOf()).toMatchObject({ status: 'done', sent: 'sent' });
+    });
+
     it('retries after a provider outage and delivers when it is back', async () => {
       elks.failNext(1, 503);
       await enqueueMessage(t.ctx.db, t.ctx, {

@@ -29,12 +29,15 @@ function numberRefused(error: DeliveryError): boolean {
 /**
  * The outbox worker's handler: sends one queued message through its channel's port. The attempt is
  * recorded before the provider is called: the worker's claim (job running, attempts + 1, leased) is
- * committed first, and the outcome is recorded together with the job's completion in one transaction
- * after the call. So a crash in between leaves the job running with the message neither sent nor failed;
- * once the lease runs out the job is claimed again and the message may go twice, never zero times (a
- * duplicate page beats a missed one). A retryable failure is thrown back to the worker (back-off and
- * retry); a permanent one, or any failure of the last attempt, fails the message, marks an engineer's
- * phone as not working when the provider refused the number, and sends the fallback message if there is one.
+ * committed first. After a successful call the message is marked sent, and then the worker marks the job
+ * done: two single statements rather than one transaction of four (BEGIN, COMMIT), because the order makes
+ * them safe apart. A crash before the mark leaves the job running with the message neither sent nor
+ * failed: once the lease runs out the job is claimed again and the message may go twice, never zero times
+ * (a duplicate page beats a missed one). A crash between the two leaves the message marked sent; the
+ * job's next run finds it sent and only completes. A retryable failure is thrown back to the worker
+ * (back-off and retry); a permanent one, or any failure of the last attempt, fails the message, marks an
+ * engineer's phone as not working when the provider refused the number, and sends the fallback message if
+ * there is one, in one transaction with the job's completion.
  */
 export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: unknown, job, run) => {
   const payload = rawPayload as SendPayload;
@@ -87,11 +90,10 @@ export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: un
     );
     throw error;
   }
-  await finalTransaction(ctx, run, (trx) =>
-    markNotificationSent(trx, n.id, {
-      provider,
-      providerMessageId: providerId,
-      sentAt: toDbInstant(ctx.clock.now()),
-    }),
-  );
+  // Marked on its own: the worker completes the job after it (see above).
+  await markNotificationSent(ctx.db, n.id, {
+    provider,
+    providerMessageId: providerId,
+    sentAt: toDbInstant(ctx.clock.now()),
+  });
 };
