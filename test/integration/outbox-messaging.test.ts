@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngineer } from '../../src/app/engineers/engineers.js';
 import { JobWorker } from '../../src/app/jobs/job-worker.js';
 import { jobHandlers } from '../../src/app/jobs/job-handlers.js';
-import { enqueueMessage } from '../../src/app/messaging/enqueue-message.js';
+import { enqueueMessage, enqueueMessages } from '../../src/app/messaging/enqueue-message.js';
 import { start46elksStandIn, type ElksStandIn } from '../stand-ins/elks-stand-in.js';
 import { startSmtpStandIn, type SmtpStandIn } from '../stand-ins/smtp-stand-in.js';
 import { DIALECTS, elksEnv, type TestApp, startTestApp, SYSTEM } from './support/test-runtime.js';
@@ -62,6 +62,43 @@ for (const dialect of DIALECTS) {
       expect(elks.sms[0]).toMatchObject({ to: '+46701110001', from: 'Ballou' });
       const [row] = await notification(engineerId);
       expect(row).toMatchObject({ status: 'sent', provider: '46elks', provider_message_id: elks.sms[0]?.id });
+    });
+
+    it('queues several messages at once, skipping those whose dedupe key was used, and sends each once', async () => {
+      const msg = (body: string, dedupeKey?: string) => ({
+        channel: 'sms' as const,
+        to: '+46701110001',
+        body,
+        engineerId,
+        ...(dedupeKey ? { dedupeKey } : {}),
+      });
+      expect(await enqueueMessage(t.ctx.db, t.ctx, msg('batch: earlier', 'batch:used'))).toBe(true);
+      const queued = await t.ctx.db
+        .transaction()
+        .execute((trx) =>
+          enqueueMessages(trx, t.ctx, [
+            msg('batch: one', 'batch:1'),
+            msg('batch: again', 'batch:used'),
+            msg('batch: no key'),
+            msg('batch: one twice', 'batch:1'),
+          ]),
+        );
+      expect(queued).toEqual([true, false, true, false]);
+      const rows = await t.ctx.db
+        .selectFrom('notifications')
+        .innerJoin('jobs', 'jobs.id', 'notifications.job_id')
+        .select(['notifications.body', 'jobs.status'])
+        .where('notifications.body', 'like', 'batch:%')
+        .orderBy('notifications.body')
+        .execute();
+      expect(rows.map((r) => r.body)).toEqual(['batch: earlier', 'batch: no key', 'batch: one']);
+      await worker.runOnce();
+      expect(
+        elks.sms
+          .filter((s) => s.message.startsWith('batch:'))
+          .map((s) => s.message)
+          .sort(),
+      ).toEqual(['batch: earlier', 'batch: no key', 'batch: one']);
     });
 
     it('completes without a second send a job whose message was marked sent before a crash', async () => {

@@ -6,7 +6,7 @@ import { escalationStep, type EscalationTimings } from '../../domain/incidents/e
 import { resolveAt } from '../../domain/oncall/resolve.js';
 import type { AppContext } from '../app-context.js';
 import { finalTransaction, type JobHandler } from '../jobs/job-worker.js';
-import { enqueueMessage } from '../messaging/enqueue-message.js';
+import { enqueueMessages } from '../messaging/enqueue-message.js';
 import { enqueuePagePush, type PageNames } from '../push/page-push.js';
 import { loadRosterAndEngineers, toEngineerInfo } from '../roster/roster-data.js';
 import { createAckLink } from './action-links.js';
@@ -126,24 +126,27 @@ export const escalateJob: JobHandler = async (ctx, rawPayload, _job, run) => {
           // One e-mail per engineer and step, whether the SMS failed or the call went unanswered.
           dedupeKey: `page:${incidentId}:${step}:${engineerId}:email`,
         };
-        await enqueueMessage(trx, ctx, {
-          channel: 'sms',
-          to: engineer.phone,
-          body: personal,
-          engineerId,
-          incidentId,
-          dedupeKey: `page:${incidentId}:${step}:${engineerId}:sms`,
-          fallback: email,
-        });
-        await enqueueMessage(trx, ctx, {
-          channel: 'voice',
-          to: engineer.phone,
-          body: `Ballou jour. Nytt ärende ${loaded.row.ref}. ${loaded.row.summary.slice(0, 200)}. Kvittera med SMS.`,
-          engineerId,
-          incidentId,
-          dedupeKey: `page:${incidentId}:${step}:${engineerId}:voice`,
-          fallback: email,
-        });
+        // The SMS and the call in one statement each for their jobs and their rows.
+        await enqueueMessages(trx, ctx, [
+          {
+            channel: 'sms',
+            to: engineer.phone,
+            body: personal,
+            engineerId,
+            incidentId,
+            dedupeKey: `page:${incidentId}:${step}:${engineerId}:sms`,
+            fallback: email,
+          },
+          {
+            channel: 'voice',
+            to: engineer.phone,
+            body: `Ballou jour. Nytt ärende ${loaded.row.ref}. ${loaded.row.summary.slice(0, 200)}. Kvittera med SMS.`,
+            engineerId,
+            incidentId,
+            dedupeKey: `page:${incidentId}:${step}:${engineerId}:voice`,
+            fallback: email,
+          },
+        ]);
         // Push as well, to every browser the engineer subscribed: the fastest channel, beside SMS and call.
         await enqueuePagePush(trx, ctx, { loaded, names, step, engineerId, ackUrl });
       }

@@ -1,7 +1,7 @@
 import type { DbOrTrx } from '../../db/database.js';
 import { toDbInstant } from '../../db/instant.js';
-import { enqueueJob } from '../../db/repositories/job.repository.js';
-import { insertNotification } from '../../db/repositories/notification.repository.js';
+import { enqueueJobs } from '../../db/repositories/job.repository.js';
+import { insertNotifications } from '../../db/repositories/notification.repository.js';
 import type { AppContext } from '../app-context.js';
 import type { PushDelivery } from '../push/deliver-push.js';
 
@@ -44,12 +44,24 @@ export async function enqueueMessage(
   ctx: AppContext,
   message: OutgoingMessage,
 ): Promise<boolean> {
+  const [queued] = await enqueueMessages(db, ctx, [message]);
+  return queued === true;
+}
+
+/**
+ * Several messages at once (a page's SMS and call): their jobs in one statement and their rows in
+ * another, whatever their number. Per message, whether it was queued (false: its dedupe key was used).
+ */
+export async function enqueueMessages(
+  db: DbOrTrx,
+  ctx: AppContext,
+  messages: readonly OutgoingMessage[],
+): Promise<boolean[]> {
   const nowMs = ctx.clock.now();
-  const notificationId = ctx.newId();
-  const jobId = ctx.newId();
-  const queued = await enqueueJob(
+  const outgoing = messages.map((message) => ({ message, notificationId: ctx.newId(), jobId: ctx.newId() }));
+  const queued = await enqueueJobs(
     db,
-    {
+    outgoing.map(({ message, notificationId, jobId }) => ({
       id: jobId,
       kind: SEND_MESSAGE_JOB,
       payload: {
@@ -60,26 +72,30 @@ export async function enqueueMessage(
       dueAtMs: message.dueAtMs ?? nowMs,
       ...(message.dedupeKey ? { dedupeKey: message.dedupeKey } : {}),
       maxAttempts: 8,
-    },
+    })),
     nowMs,
   );
-  if (!queued) return false;
-  await insertNotification(db, {
-    id: notificationId,
-    job_id: jobId,
-    incident_id: message.incidentId ?? null,
-    engineer_id: message.engineerId ?? null,
-    channel: message.channel,
-    provider: null,
-    recipient: message.to,
-    subject: message.subject ?? null,
-    body: message.body,
-    status: 'queued',
-    provider_message_id: null,
-    error: null,
-    created_at: toDbInstant(nowMs),
-    sent_at: null,
-    confirmed_at: null,
-  });
-  return true;
+  await insertNotifications(
+    db,
+    outgoing
+      .filter(({ jobId }) => queued.has(jobId))
+      .map(({ message, notificationId, jobId }) => ({
+        id: notificationId,
+        job_id: jobId,
+        incident_id: message.incidentId ?? null,
+        engineer_id: message.engineerId ?? null,
+        channel: message.channel,
+        provider: null,
+        recipient: message.to,
+        subject: message.subject ?? null,
+        body: message.body,
+        status: 'queued',
+        provider_message_id: null,
+        error: null,
+        created_at: toDbInstant(nowMs),
+        sent_at: null,
+        confirmed_at: null,
+      })),
+  );
+  return outgoing.map(({ jobId }) => queued.has(jobId));
 }

@@ -2,7 +2,7 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Db, DatabaseKind, DbOrTrx } from '../database.js';
 import type { Database } from '../schema.js';
 import { toDbInstant } from '../instant.js';
-import { precompiled } from './precompiled.js';
+import { columnsOf, precompiled, precompiledInsertRows } from './precompiled.js';
 import type { JobRow } from '../tables/job.table.js';
 
 export interface NewJob {
@@ -15,48 +15,60 @@ export interface NewJob {
   maxAttempts?: number;
 }
 
-const insertJob = precompiled<[string, string, string, string | null, string, number, string, string]>(
-  8,
-  (db, id, kind, payload, dedupeKey, dueAt, maxAttempts, createdAt, updatedAt) =>
-    db
-      .insertInto('jobs')
-      .values({
-        id,
-        kind,
-        payload,
-        dedupe_key: dedupeKey,
-        status: 'pending',
-        due_at: dueAt,
-        attempts: 0,
-        max_attempts: maxAttempts as unknown as number,
-        lease_until: null,
-        locked_by: null,
-        last_error: null,
-        created_at: createdAt,
-        updated_at: updatedAt,
-      })
-      .onConflict((oc) => oc.column('dedupe_key').doNothing()),
-);
-
 /**
  * Adds a job (a timer or an outbox message) in the caller's transaction, so it exists exactly when the
  * change that needs it commits. Returns false when a job with the same dedupe key already exists.
  */
 export async function enqueueJob(db: DbOrTrx, job: NewJob, nowMs: number): Promise<boolean> {
+  return (await enqueueJobs(db, [job], nowMs)).has(job.id);
+}
+
+const JOB_COLUMNS = columnsOf<JobRow>({
+  id: true,
+  kind: true,
+  payload: true,
+  dedupe_key: true,
+  status: true,
+  due_at: true,
+  attempts: true,
+  max_attempts: true,
+  lease_until: true,
+  locked_by: true,
+  last_error: true,
+  created_at: true,
+  updated_at: true,
+});
+
+const jobRows = precompiledInsertRows<JobRow, 'jobs'>('jobs', JOB_COLUMNS, (insert) =>
+  insert.onConflict((oc) => oc.column('dedupe_key').doNothing()).returning('id'),
+);
+
+/**
+ * Several jobs in one statement (a page's messages), in the caller's transaction like `enqueueJob`.
+ * Returns the ids of those inserted: a job whose dedupe key exists already is left out.
+ */
+export async function enqueueJobs(db: DbOrTrx, jobs: readonly NewJob[], nowMs: number): Promise<Set<string>> {
+  if (jobs.length === 0) return new Set();
   const now = toDbInstant(nowMs);
-  // Precompiled: every page enqueues several jobs, and building the insert cost more than running it.
-  const result = await insertJob(
+  const { rows } = await jobRows<{ id: string }>(
     db,
-    job.id,
-    job.kind,
-    JSON.stringify(job.payload ?? {}),
-    job.dedupeKey ?? null,
-    toDbInstant(job.dueAtMs),
-    job.maxAttempts ?? 10,
-    now,
-    now,
+    jobs.map((job) => ({
+      id: job.id,
+      kind: job.kind,
+      payload: JSON.stringify(job.payload ?? {}),
+      dedupe_key: job.dedupeKey ?? null,
+      status: 'pending' as const,
+      due_at: toDbInstant(job.dueAtMs),
+      attempts: 0,
+      max_attempts: job.maxAttempts ?? 10,
+      lease_until: null,
+      locked_by: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+    })),
   );
-  return Number(result.numAffectedRows ?? 0) > 0;
+  return new Set(rows.map((r) => r.id));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { DatabaseKind, DbOrTrx } from '../database.js';
 import type { NotificationsTable } from '../tables/job.table.js';
-import { columnsOf, precompiled, precompiledInsert } from './precompiled.js';
+import { columnsOf, precompiled, precompiledInsertRows } from './precompiled.js';
 
 export type NotificationRow = Selectable<NotificationsTable>;
 
@@ -28,10 +28,12 @@ const NEW_NOTIFICATION_COLUMNS = columnsOf<NewNotification>({
 });
 
 // The outbox's statements are precompiled: every page queues and sends several messages.
-export const insertNotification = precompiledInsert<NewNotification>(
-  'notifications',
-  NEW_NOTIFICATION_COLUMNS,
-);
+const notificationRows = precompiledInsertRows<NewNotification>('notifications', NEW_NOTIFICATION_COLUMNS);
+
+/** Several messages' rows in one statement (a page's SMS and call). */
+export async function insertNotifications(db: DbOrTrx, rows: readonly NewNotification[]): Promise<void> {
+  if (rows.length > 0) await notificationRows(db, rows);
+}
 
 const notificationById = precompiled<[string]>(1, (db, id) =>
   db.selectFrom('notifications').selectAll().where('id', '=', id),

@@ -82,3 +82,32 @@ export function precompiledInsert<
     await query(db, ...columns.map((c) => row[c]));
   };
 }
+
+/**
+ * A precompiled insert of several whole rows in one statement (one round trip), compiled once per row
+ * count; `finish` may add to it (ON CONFLICT, RETURNING).
+ */
+export function precompiledInsertRows<
+  Row extends object,
+  T extends keyof Database & string = keyof Database & string,
+>(
+  table: T,
+  columns: ReadonlyArray<keyof Row & string>,
+  finish: (insert: InsertQueryBuilder<Database, T, InsertResult>) => Compilable = (insert) => insert,
+): <R>(db: DbOrTrx, rows: readonly Row[]) => Promise<QueryResult<R>> {
+  const byCount = new Map<number, ReturnType<typeof precompiled<unknown[]>>>();
+  return <R>(db: DbOrTrx, rows: readonly Row[]) => {
+    const n = rows.length;
+    let query = byCount.get(n);
+    if (!query) {
+      query = precompiled<unknown[]>(n * columns.length, (db, ...p) => {
+        const values = Array.from({ length: n }, (_, r) =>
+          Object.fromEntries(columns.map((c, i) => [c, p[r * columns.length + i]])),
+        );
+        return finish(db.insertInto(table).values(values as never));
+      });
+      byCount.set(n, query);
+    }
+    return query<R>(db, ...rows.flatMap((row) => columns.map((c) => row[c])));
+  };
+}
