@@ -3,10 +3,10 @@ import type {
   DatabaseConnection,
   Dialect,
   Driver,
-  QueryCompiler,
   QueryResult,
   TransactionSettings,
 } from 'kysely';
+import { WrappingDriver, wrappedDialect, type WrappingConnection } from './wrapping-driver.js';
 
 type Listener = () => void;
 
@@ -39,7 +39,7 @@ export class JobsCommittedSignal {
 const JOBS_INSERT = /^\s*insert\s+into\s+"jobs"/i;
 
 /** One acquired connection, remembering whether its open transaction inserted a job. */
-class WatchedConnection implements DatabaseConnection {
+class WatchedConnection implements WrappingConnection {
   inTransaction = false;
   insertedJob = false;
 
@@ -62,31 +62,32 @@ class WatchedConnection implements DatabaseConnection {
   }
 }
 
-class SignallingDriver implements Driver {
+class SignallingDriver extends WrappingDriver<WatchedConnection> {
   constructor(
-    private readonly inner: Driver,
+    inner: Driver,
     private readonly signal: JobsCommittedSignal,
-  ) {}
-
-  init(): Promise<void> {
-    return this.inner.init();
+  ) {
+    super(inner);
   }
 
-  async acquireConnection(): Promise<DatabaseConnection> {
-    return new WatchedConnection(await this.inner.acquireConnection(), this.signal);
+  protected wrap(connection: DatabaseConnection): WatchedConnection {
+    return new WatchedConnection(connection, this.signal);
   }
 
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings: TransactionSettings,
+  ): Promise<void> {
     const watched = connection as WatchedConnection;
-    await this.inner.beginTransaction(watched.inner, settings);
+    await super.beginTransaction(connection, settings);
     watched.inTransaction = true;
     watched.insertedJob = false;
   }
 
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const watched = connection as WatchedConnection;
     try {
-      await this.inner.commitTransaction(watched.inner);
+      await super.commitTransaction(connection);
     } finally {
       watched.inTransaction = false;
     }
@@ -96,55 +97,15 @@ class SignallingDriver implements Driver {
     }
   }
 
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const watched = connection as WatchedConnection;
     watched.inTransaction = false;
     watched.insertedJob = false;
-    await this.inner.rollbackTransaction(watched.inner);
-  }
-
-  async savepoint(
-    connection: DatabaseConnection,
-    name: string,
-    compile: QueryCompiler['compileQuery'],
-  ): Promise<void> {
-    if (!this.inner.savepoint) throw new Error('the database driver has no savepoint');
-    await this.inner.savepoint((connection as WatchedConnection).inner, name, compile);
-  }
-
-  async rollbackToSavepoint(
-    connection: DatabaseConnection,
-    name: string,
-    compile: QueryCompiler['compileQuery'],
-  ): Promise<void> {
-    if (!this.inner.rollbackToSavepoint) throw new Error('the database driver has no rollbackToSavepoint');
-    await this.inner.rollbackToSavepoint((connection as WatchedConnection).inner, name, compile);
-  }
-
-  async releaseSavepoint(
-    connection: DatabaseConnection,
-    name: string,
-    compile: QueryCompiler['compileQuery'],
-  ): Promise<void> {
-    if (!this.inner.releaseSavepoint) throw new Error('the database driver has no releaseSavepoint');
-    await this.inner.releaseSavepoint((connection as WatchedConnection).inner, name, compile);
-  }
-
-  releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection((connection as WatchedConnection).inner);
-  }
-
-  destroy(): Promise<void> {
-    return this.inner.destroy();
+    await super.rollbackTransaction(connection);
   }
 }
 
 /** The dialect with its driver wrapped so committed job inserts reach `signal`. */
 export function signallingDialect(inner: Dialect, signal: JobsCommittedSignal): Dialect {
-  return {
-    createDriver: () => new SignallingDriver(inner.createDriver(), signal),
-    createQueryCompiler: () => inner.createQueryCompiler(),
-    createAdapter: () => inner.createAdapter(),
-    createIntrospector: (db) => inner.createIntrospector(db),
-  };
+  return wrappedDialect(inner, (driver) => new SignallingDriver(driver, signal));
 }

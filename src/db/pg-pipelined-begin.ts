@@ -2,11 +2,11 @@ import type {
   CompiledQuery,
   DatabaseConnection,
   Dialect,
-  Driver,
   QueryCompiler,
   QueryResult,
   TransactionSettings,
 } from 'kysely';
+import { WrappingDriver, wrappedDialect, type WrappingConnection } from './wrapping-driver.js';
 
 /**
  * PostgreSQL only, over a pool in pipeline mode: a transaction's BEGIN is not waited for on its own but
@@ -17,15 +17,10 @@ import type {
  * still reported (by that statement, or by COMMIT/ROLLBACK of an empty transaction) rather than lost.
  */
 export function pipelinedBeginDialect(inner: Dialect): Dialect {
-  return {
-    createDriver: () => new PipelinedBeginDriver(inner.createDriver()),
-    createQueryCompiler: () => inner.createQueryCompiler(),
-    createAdapter: () => inner.createAdapter(),
-    createIntrospector: (db) => inner.createIntrospector(db),
-  };
+  return wrappedDialect(inner, (driver) => new PipelinedBeginDriver(driver));
 }
 
-class PipelinedConnection implements DatabaseConnection {
+class PipelinedConnection implements WrappingConnection {
   /** The BEGIN sent but not yet answered: the next statement goes out behind it and waits for both. */
   begin: Promise<void> | undefined;
 
@@ -59,18 +54,12 @@ class PipelinedConnection implements DatabaseConnection {
   }
 }
 
-class PipelinedBeginDriver implements Driver {
-  constructor(private readonly inner: Driver) {}
-
-  init(): Promise<void> {
-    return this.inner.init();
+class PipelinedBeginDriver extends WrappingDriver<PipelinedConnection> {
+  protected wrap(connection: DatabaseConnection): PipelinedConnection {
+    return new PipelinedConnection(connection);
   }
 
-  async acquireConnection(): Promise<DatabaseConnection> {
-    return new PipelinedConnection(await this.inner.acquireConnection());
-  }
-
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+  override beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const pipelined = connection as PipelinedConnection;
     const begin = this.inner.beginTransaction(pipelined.inner, settings);
     // Observed by the next statement, COMMIT or ROLLBACK; never an unhandled rejection meanwhile.
@@ -79,48 +68,22 @@ class PipelinedBeginDriver implements Driver {
     return Promise.resolve();
   }
 
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const pipelined = connection as PipelinedConnection;
-    await pipelined.settleBegin();
-    await this.inner.commitTransaction(pipelined.inner);
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as PipelinedConnection).settleBegin();
+    await super.commitTransaction(connection);
   }
 
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    const pipelined = connection as PipelinedConnection;
-    await pipelined.settleBegin().catch(() => undefined);
-    await this.inner.rollbackTransaction(pipelined.inner);
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as PipelinedConnection).settleBegin().catch(() => undefined);
+    await super.rollbackTransaction(connection);
   }
 
-  async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
-    const pipelined = connection as PipelinedConnection;
-    await pipelined.settleBegin();
-    if (!this.inner.savepoint) throw new Error('the database driver has no savepoint');
-    await this.inner.savepoint(pipelined.inner, name, compile);
-  }
-
-  async rollbackToSavepoint(
+  override async savepoint(
     connection: DatabaseConnection,
     name: string,
     compile: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    if (!this.inner.rollbackToSavepoint) throw new Error('the database driver has no rollbackToSavepoint');
-    await this.inner.rollbackToSavepoint((connection as PipelinedConnection).inner, name, compile);
-  }
-
-  async releaseSavepoint(
-    connection: DatabaseConnection,
-    name: string,
-    compile: QueryCompiler['compileQuery'],
-  ): Promise<void> {
-    if (!this.inner.releaseSavepoint) throw new Error('the database driver has no releaseSavepoint');
-    await this.inner.releaseSavepoint((connection as PipelinedConnection).inner, name, compile);
-  }
-
-  releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection((connection as PipelinedConnection).inner);
-  }
-
-  destroy(): Promise<void> {
-    return this.inner.destroy();
+    await (connection as PipelinedConnection).settleBegin();
+    await super.savepoint(connection, name, compile);
   }
 }
