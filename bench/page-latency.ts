@@ -98,9 +98,9 @@ async function pageLatencyOn(engine: Engine): Promise<Figure[]> {
         await Promise.all(inFlight);
       };
       // Warm-up (not measured): the same load for a few seconds, so the measured run meets a steady
-      // server (the JIT's optimized code, full connection pools), not a cold one. Measured on
-      // PostgreSQL: after a burst of 200 as warm-up, latency climbed for the measured run's first 5-10 s
-      // before it settled. The warm-up ends once its pages, SMS and calls, are all out.
+      // server (the JIT's optimized code, full connection pools), not a cold one. After a burst of 200
+      // as warm-up, PostgreSQL runs often fell behind in their first seconds; with this one, fewer did
+      // (ADR 0023), though a loaded machine still can. It ends once its SMS and calls are all out.
       const warmUp = RATE * WARMUP_SECONDS;
       const callsBefore = providers.elks.calls.length;
       await paced(0, warmUp);
