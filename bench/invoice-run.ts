@@ -4,7 +4,7 @@
 // (VmHWM) are the run's own: bootstrap, the run, and writing every invoice as JSON to standard output
 // (counted, not kept). The ceiling is bench/support/invoice-run-ceiling.ts on a copy of the same data,
 // also in a child process: hand-written SQL reading the same incidents and writing about as many
-// invoices and lines in one transaction per invoice, with nothing of ours around it.
+// invoices and lines in one transaction per 50 customers (as the run), with nothing of ours around it.
 //
 //   BALLOU_BENCH_INVOICE_CUSTOMERS=1000 BALLOU_BENCH_INVOICE_INCIDENTS=10000 tsx bench/invoice-run.ts
 import { spawn } from 'node:child_process';
@@ -200,7 +200,7 @@ async function benchEngine(
         `and wrote ${(project.stdoutBytes / 1024 / 1024).toFixed(0)} MiB of JSON; the ceiling wrote ` +
         `${ceilingCounts.invoices} invoices with ${ceilingCounts.lines} lines; CPU ${project.cpuSeconds.toFixed(0)} s ` +
         `(ceiling ${ceiling.cpuSeconds.toFixed(0)} s); the rest of the wall time is waiting: for the commit ` +
-        `of each invoice${engine === 'sqlite' ? ' (an fsync)' : ' (the PostgreSQL server)'} and for the CPU`,
+        `of each batch of 50 customers${engine === 'sqlite' ? ' (an fsync)' : ' and each statement (the PostgreSQL server)'} and for the CPU`,
     },
     {
       name: `invoice run ${engine}: peak memory`,

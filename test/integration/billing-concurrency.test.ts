@@ -93,11 +93,18 @@ for (const dialect of DIALECTS) {
       ]);
     });
 
-    it('a crash between invoices leaves whole invoices only; the rerun completes without gaps or duplicates', async () => {
+    it('a crash between batches leaves whole invoices only; the rerun completes without gaps or duplicates', async () => {
+      // Two customers per transaction: the "crash" comes after the first batch's commit.
       await expect(
-        runInvoiceMonth(t.ctx, SYSTEM, '2026-09', (p) => {
-          if (p.done === 2) throw new Error('power cut');
-        }),
+        runInvoiceMonth(
+          t.ctx,
+          SYSTEM,
+          '2026-09',
+          (p) => {
+            if (p.done === 2) throw new Error('power cut');
+          },
+          { customersPerTransaction: 2 },
+        ),
       ).rejects.toThrow('power cut');
       const partial = await invoiceNumbers(t, '2026-09');
       expect(partial.map((r) => [r.number, r.lines])).toEqual([

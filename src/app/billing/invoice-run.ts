@@ -1,27 +1,27 @@
 import type { DbOrTrx, Trx } from '../../db/database.js';
 import { toDbInstant } from '../../db/instant.js';
-import { appendAudit } from '../../db/repositories/audit.repository.js';
+import { appendAudit, appendAudits } from '../../db/repositories/audit.repository.js';
 import {
   ensureInvoiceRun,
-  findCustomerInvoiceForMonth,
   findInvoiceRun,
   INVOICE_SERIES,
-  insertInvoice,
   insertInvoiceLines,
   insertInvoicedIncidents,
-  issueInvoiceRow,
+  insertInvoices,
+  issueInvoiceRows,
   listBillableCustomerIds,
   listBillableWorkOf,
   listCustomersByIds,
+  listCustomersInvoicedForMonth,
   listCustomersWithUninvoicedWork,
   listTierRowsOf,
-  listUninvoicedClosedIncidents,
-  listUninvoicedOperationsWork,
+  listUninvoicedClosedIncidentsOf,
+  listUninvoicedOperationsWorkOf,
+  listWorkEntriesOf,
   lockNumberSeries,
   markWorkInvoiced,
-  takeNextNumber,
+  takeNextNumbers,
 } from '../../db/repositories/billing.repository.js';
-import { listWorkEntries } from '../../db/repositories/incident.repository.js';
 import type { CustomerRow } from '../../db/tables/customer.table.js';
 import {
   assembleInvoice,
@@ -94,10 +94,10 @@ export function buyerOf(c: CustomerRow): Party {
 
 /**
  * The month-end invoice run (POST /invoice-runs, `ballou invoice run`): for a month that has ended,
- * one issued invoice per customer with anything to bill. Each customer is one transaction that first
- * takes the number series' lock, then checks whether the customer already has this month's invoice,
- * then assembles, inserts and numbers it: so two runs at once (two nodes, or two calls) issue each
- * invoice once with consecutive numbers, and a crash leaves whole invoices only. Running it again
+ * one issued invoice per customer with anything to bill. A batch of customers is one transaction that
+ * first takes the number series' lock, then checks which of them already have this month's invoice,
+ * then assembles, inserts and numbers theirs (ADR 0018, 0024): so two runs at once (two nodes, or two
+ * calls) issue each invoice once with consecutive numbers, and a crash leaves whole invoices only. Running it again
  * issues nothing new and answers the run's invoices. Closed incidents not yet invoiced and reported
  * in the month or before (closed late) go on this run's invoice; so does operations work.
  */
@@ -106,8 +106,9 @@ export async function runInvoiceMonth(
   principal: Principal,
   monthText: unknown,
   onProgress: (p: RunProgress) => void = () => undefined,
+  options: InvoiceRunOptions = {},
 ): Promise<InvoiceRunResult> {
-  const issued = await issueInvoiceRun(ctx, principal, monthText, onProgress);
+  const issued = await issueInvoiceRun(ctx, principal, monthText, onProgress, options);
   return { ...issued, invoices: await loadRunInvoices(ctx.db, issued.runId) };
 }
 
@@ -120,6 +121,7 @@ export async function issueInvoiceRun(
   principal: Principal,
   monthText: unknown,
   onProgress: (p: RunProgress) => void = () => undefined,
+  options: InvoiceRunOptions = {},
 ): Promise<Omit<InvoiceRunResult, 'invoices'>> {
   requireRole(principal, BILLING_ROLES);
   const nowMs = ctx.clock.now();
@@ -143,7 +145,7 @@ export async function issueInvoiceRun(
     });
     return created;
   });
-  const created = await issueMonth(ctx, principal, run.id, month, beforeInstant, nowMs, onProgress);
+  const created = await issueMonth(ctx, principal, run.id, month, beforeInstant, nowMs, options, onProgress);
   return { runId: run.id, month: month.month, created };
 }
 
@@ -158,11 +160,11 @@ export function runInvoicePagesOf(
 }
 
 /**
- * Issues the month's invoices one customer (one transaction) at a time. What does not change while
- * the run holds no lock (tier histories, the work entries of closed incidents) is read in bulk for a
- * page of customers first; inside each customer's transaction, after the number series' lock, the
- * run re-reads what another run or node may have invoiced meanwhile (the customer's invoice for the
- * month, its uninvoiced incidents and operations work), so the ADR 0018 guarantees hold as before.
+ * Issues the month's invoices a batch of customers (one transaction) at a time. What does not change
+ * while the run holds no lock (tier histories, the work entries of closed incidents) is read in bulk for
+ * a page of customers first; inside each batch's transaction, after the number series' lock, the run
+ * re-reads what another run or node may have invoiced meanwhile (the customers' invoices for the month,
+ * their uninvoiced incidents and operations work), so the ADR 0018 guarantees hold as before.
  */
 async function issueMonth(
   ctx: AppContext,
@@ -171,35 +173,61 @@ async function issueMonth(
   month: InvoiceMonth,
   beforeInstant: string,
   nowMs: number,
+  options: InvoiceRunOptions,
   onProgress: (p: RunProgress) => void,
 ): Promise<number> {
   const { rules, customers } = await billableCustomers(ctx, month, beforeInstant);
+  const perTransaction = options.customersPerTransaction ?? CUSTOMERS_PER_TRANSACTION;
+  const run = { runId, month, beforeInstant, nowMs, rules };
   let created = 0;
   let done = 0;
-  // One customer after the other, each waiting for its commit: a failure (or a crash) stops the run
-  // right there, and the numbers follow the name order, as ADR 0018 and its tests want.
-  for (const page of pages(customers)) {
-    const prefetched = await prefetch(ctx.db, page, beforeInstant);
-    for (const customer of page) {
-      const issuedNumber = await ctx.db.transaction().execute(async (trx) => {
-        await lockNumberSeries(trx, INVOICE_SERIES);
-        const planned = await plannedInvoice(trx, rules, customer, month, beforeInstant, prefetched);
-        if (!planned) return null;
-        return issueInvoice(trx, ctx, principal, { runId, customer, month, nowMs, ...planned });
-      });
+  const report = (batch: readonly CustomerRow[], numbers: readonly (string | null)[]) => {
+    for (const [i, customer] of batch.entries()) {
+      const issuedNumber = numbers[i] ?? null;
       if (issuedNumber !== null) created += 1;
       done += 1;
       onProgress({ done, total: customers.length, customerName: customer.name, issuedNumber });
+    }
+  };
+  const issue = (batch: readonly CustomerRow[], prefetched: Prefetched) =>
+    ctx.db.transaction().execute((trx) => issueBatch(trx, ctx, principal, run, batch, prefetched));
+  // Batch after batch, each waiting for its commit, so the numbers follow the name order (ADR 0018).
+  for (const page of pages(customers, PAGE_SIZE)) {
+    const prefetched = await prefetch(ctx.db, page, beforeInstant);
+    for (const batch of pages(page, perTransaction)) {
+      let numbers: (string | null)[];
+      try {
+        numbers = await issue(batch, prefetched);
+      } catch (error) {
+        if (batch.length === 1) throw error;
+        // Nothing of the batch was written. Again one customer at a time: those before the one that
+        // fails are issued, and the run stops right at it, with its error (or goes on if it was passing).
+        for (const customer of batch) report([customer], await issue([customer], prefetched));
+        continue;
+      }
+      report(batch, numbers);
     }
   }
   return created;
 }
 
+/**
+ * Customers per issuing transaction. One transaction per customer spent most of a 10 000-customer run
+ * on commits and round trips (ADR 0024); a batch holds the number series' lock for tens of
+ * milliseconds, and a crash or failure still leaves whole invoices only.
+ */
+const CUSTOMERS_PER_TRANSACTION = 50;
+
+export interface InvoiceRunOptions {
+  /** Customers issued per transaction (tests use small batches to crash between them). */
+  customersPerTransaction?: number;
+}
+
 /** Customers per bulk read: few queries, and memory bounded by a page, not by the month. */
 const PAGE_SIZE = 200;
 
-function* pages<T>(items: readonly T[]): Generator<T[]> {
-  for (let i = 0; i < items.length; i += PAGE_SIZE) yield items.slice(i, i + PAGE_SIZE);
+function* pages<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 /** Read in bulk for a page of customers, outside any lock: facts that invoicing does not change. */
@@ -282,11 +310,10 @@ export async function previewInvoiceMonth(
   const { month, beforeInstant } = runMonth(ctx, monthText);
   const { rules, customers } = await billableCustomers(ctx, month, beforeInstant);
   const invoices: PlannedInvoice[] = [];
-  for (const page of pages(customers)) {
+  for (const page of pages(customers, PAGE_SIZE)) {
     const prefetched = await prefetch(ctx.db, page, beforeInstant);
-    for (const customer of page) {
-      const planned = await plannedInvoice(ctx.db, rules, customer, month, beforeInstant, prefetched);
-      if (planned) invoices.push({ customer, month, ...planned });
+    for (const planned of await plannedInvoices(ctx.db, rules, page, month, beforeInstant, prefetched)) {
+      if (planned) invoices.push(planned);
     }
   }
   return { month: month.month, invoices };
@@ -306,133 +333,180 @@ async function billableCustomers(
   return { rules, customers: await listCustomersByIds(ctx.db, customerIds) };
 }
 
-/** The customer's invoice for the month as the run would issue it, or null (already invoiced, nothing to bill). */
-async function plannedInvoice(
+/**
+ * Each customer's invoice for the month as the run would issue it, or null (already invoiced, nothing
+ * to bill), in the customers' order: a few queries for all of them, then the pure assembly.
+ */
+async function plannedInvoices(
   trx: DbOrTrx,
   rules: PricingRules,
-  customer: CustomerRow,
+  customers: readonly CustomerRow[],
   month: InvoiceMonth,
   beforeInstant: string,
   prefetched: Prefetched,
-): Promise<{ invoice: AssembledInvoice; incidentIds: string[] } | null> {
-  if (await findCustomerInvoiceForMonth(trx, customer.id, month.month)) return null;
-  const assembled = await assembleFor(trx, rules, customer, month, beforeInstant, prefetched);
-  return assembled.invoice.billable ? assembled : null;
-}
-
-async function assembleFor(
-  trx: DbOrTrx,
-  rules: PricingRules,
-  customer: CustomerRow,
-  month: InvoiceMonth,
-  beforeInstant: string,
-  prefetched: Prefetched,
-): Promise<{ invoice: AssembledInvoice; incidentIds: string[] }> {
-  const tiers = prefetched.tiers.get(customer.id) ?? [];
-  const incidents: PricedIncident[] = [];
-  for (const row of await listUninvoicedClosedIncidents(trx, customer.id, beforeInstant)) {
-    const reportedAtMs = Date.parse(row.reported_at);
-    // The tier valid at the report time by the customer's history (a tier change may be back-dated).
-    const tier = tiers.length > 0 ? tierAtReport(tiers, reportedAtMs) : (row.tier as Tier);
-    const tariff = tariffForReport(rules.tariffs, reportedAtMs, rules.calendar);
-    // Closed after the page was read: its work is read now.
-    const work = prefetched.work.get(row.id) ?? (await listWorkEntries(trx, row.id)).map(workEntryOf);
-    const price = priceIncident({ tier, reportedAtMs, work }, tariff, rules.calendar);
-    incidents.push({ id: row.id, ref: row.ref, tier, reportedAtMs, tariff, price });
-  }
-  const uninvoicedWork = prefetched.withOperationsWork.has(customer.id)
-    ? await listUninvoicedOperationsWork(trx, customer.id, beforeInstant)
-    : [];
-  const operations = uninvoicedWork.map((w) => ({
-    id: w.id,
-    taskTitle: w.title,
-    hostname: w.hostname,
-    inContract: w.in_contract === 1,
-    startMs: Date.parse(w.start_at),
-    endMs: Date.parse(w.end_at),
-  }));
-  const invoice = assembleInvoice({
-    agreement: { startDate: customer.agreement_start, endDate: customer.agreement_end, tiers },
-    month,
-    tariffs: rules.tariffs,
-    incidents,
-    operations,
+): Promise<(PlannedInvoice | null)[]> {
+  const invoiced = await listCustomersInvoicedForMonth(
+    trx,
+    customers.map((c) => c.id),
+    month.month,
+  );
+  const open = customers.filter((c) => !invoiced.has(c.id));
+  const openIds = open.map((c) => c.id);
+  const incidents = groupBy(await listUninvoicedClosedIncidentsOf(trx, openIds, beforeInstant), (r) =>
+    String(r.customer_id),
+  );
+  // Closed after the page was read: their work is read now.
+  const unread = [...incidents.values()].flat().filter((r) => !prefetched.work.has(r.id));
+  const lateWork = groupBy(
+    await listWorkEntriesOf(
+      trx,
+      unread.map((r) => r.id),
+    ),
+    (w) => String(w.incident_id),
+  );
+  const operations = groupBy(
+    await listUninvoicedOperationsWorkOf(
+      trx,
+      openIds.filter((id) => prefetched.withOperationsWork.has(id)),
+      beforeInstant,
+    ),
+    (w) => w.customer_id,
+  );
+  return customers.map((customer) => {
+    if (invoiced.has(customer.id)) return null;
+    const tiers = prefetched.tiers.get(customer.id) ?? [];
+    const priced: PricedIncident[] = (incidents.get(customer.id) ?? []).map((row) => {
+      const reportedAtMs = Date.parse(row.reported_at);
+      // The tier valid at the report time by the customer's history (a tier change may be back-dated).
+      const tier = tiers.length > 0 ? tierAtReport(tiers, reportedAtMs) : (row.tier as Tier);
+      const tariff = tariffForReport(rules.tariffs, reportedAtMs, rules.calendar);
+      const work = prefetched.work.get(row.id) ?? (lateWork.get(row.id) ?? []).map(workEntryOf);
+      const price = priceIncident({ tier, reportedAtMs, work }, tariff, rules.calendar);
+      return { id: row.id, ref: row.ref, tier, reportedAtMs, tariff, price };
+    });
+    const invoice = assembleInvoice({
+      agreement: { startDate: customer.agreement_start, endDate: customer.agreement_end, tiers },
+      month,
+      tariffs: rules.tariffs,
+      incidents: priced,
+      operations: (operations.get(customer.id) ?? []).map((w) => ({
+        id: w.id,
+        taskTitle: w.title,
+        hostname: w.hostname,
+        inContract: w.in_contract === 1,
+        startMs: Date.parse(w.start_at),
+        endMs: Date.parse(w.end_at),
+      })),
+    });
+    return invoice.billable ? { customer, month, invoice, incidentIds: priced.map((i) => i.id) } : null;
   });
-  return { invoice, incidentIds: incidents.map((i) => i.id) };
 }
 
-/** Inserts the invoice as a draft with its lines, then numbers and issues it, in the caller's transaction. */
-async function issueInvoice(
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = out.get(key(row));
+    if (list) list.push(row);
+    else out.set(key(row), [row]);
+  }
+  return out;
+}
+
+interface RunFacts {
+  runId: string;
+  month: InvoiceMonth;
+  beforeInstant: string;
+  nowMs: number;
+  rules: PricingRules;
+}
+
+/**
+ * One issuing transaction: takes the number series' lock, plans the batch's invoices from what is
+ * committed now, inserts them as drafts with their lines, numbers them in the customers' order and
+ * issues them. Answers each customer's number, or null (already invoiced, nothing to bill).
+ */
+async function issueBatch(
   trx: Trx,
   ctx: AppContext,
   principal: Principal,
-  input: {
-    runId: string;
-    customer: CustomerRow;
-    month: InvoiceMonth;
-    nowMs: number;
-    invoice: AssembledInvoice;
-    incidentIds: string[];
-  },
-): Promise<string> {
-  const { invoice, customer, nowMs } = input;
-  const id = ctx.newId();
-  const createdAt = toDbInstant(nowMs);
-  await insertInvoice(trx, {
-    id,
-    number: null,
-    kind: 'invoice',
-    status: 'draft',
-    run_id: input.runId,
-    customer_id: customer.id,
-    month: input.month.month,
-    credits_invoice_id: null,
-    issue_date: null,
-    due_date: null,
-    net_ore: invoice.netOre,
-    vat_ore: invoice.vatOre,
-    rounding_ore: invoice.roundingOre,
-    total_ore: invoice.totalOre,
-    seller: JSON.stringify(sellerOf(ctx)),
-    buyer: JSON.stringify(buyerOf(customer)),
-    created_at: createdAt,
-    reason: null,
+  run: RunFacts,
+  customers: readonly CustomerRow[],
+  prefetched: Prefetched,
+): Promise<(string | null)[]> {
+  await lockNumberSeries(trx, INVOICE_SERIES);
+  const planned = await plannedInvoices(trx, run.rules, customers, run.month, run.beforeInstant, prefetched);
+  const issuing = planned.filter((p): p is PlannedInvoice => p !== null);
+  if (issuing.length === 0) return planned.map(() => null);
+  const createdAt = toDbInstant(run.nowMs);
+  const seller = JSON.stringify(sellerOf(ctx));
+  const drafts = issuing.map((p) => {
+    const lineIds = p.invoice.lines.map(() => ctx.newId());
+    return { planned: p, id: ctx.newId(), lineIds };
   });
-  const lineIds = invoice.lines.map(() => ctx.newId());
-  await insertInvoiceLines(trx, invoiceLineRows(id, invoice.lines, lineIds));
-  for (const [i, workId] of invoice.operationsWorkIds.entries()) {
-    if (workId !== null) await markWorkInvoiced(trx, workId, lineIds[i] as string);
+  await insertInvoices(
+    trx,
+    drafts.map(({ planned: { invoice, customer }, id }) => ({
+      id,
+      number: null,
+      kind: 'invoice',
+      status: 'draft',
+      run_id: run.runId,
+      customer_id: customer.id,
+      month: run.month.month,
+      credits_invoice_id: null,
+      issue_date: null,
+      due_date: null,
+      net_ore: invoice.netOre,
+      vat_ore: invoice.vatOre,
+      rounding_ore: invoice.roundingOre,
+      total_ore: invoice.totalOre,
+      seller,
+      buyer: JSON.stringify(buyerOf(customer)),
+      created_at: createdAt,
+      reason: null,
+    })),
+  );
+  await insertInvoiceLines(
+    trx,
+    drafts.flatMap(({ planned: { invoice }, id, lineIds }) => invoiceLineRows(id, invoice.lines, lineIds)),
+  );
+  for (const { planned: p, lineIds } of drafts) {
+    for (const [i, workId] of p.invoice.operationsWorkIds.entries()) {
+      if (workId !== null) await markWorkInvoiced(trx, workId, lineIds[i] as string);
+    }
   }
   await insertInvoicedIncidents(
     trx,
-    input.incidentIds.map((incidentId) => ({
-      incident_id: incidentId,
-      invoice_id: id,
-      created_at: createdAt,
-    })),
+    drafts.flatMap(({ planned: p, id }) =>
+      p.incidentIds.map((incidentId) => ({ incident_id: incidentId, invoice_id: id, created_at: createdAt })),
+    ),
   );
-  const number = String(await takeNextNumber(trx, INVOICE_SERIES));
-  const issueDate = localDateOfInstant(nowMs);
-  await issueInvoiceRow(trx, id, {
-    number,
+  const first = await takeNextNumbers(trx, INVOICE_SERIES, drafts.length);
+  const numbered = drafts.map(({ id }, i) => ({ id, number: String(first + i) }));
+  const issueDate = localDateOfInstant(run.nowMs);
+  await issueInvoiceRows(trx, numbered, {
     issue_date: issueDate,
     due_date: addDays(issueDate, ctx.config.seller.paymentTermsDays),
   });
-  await appendAudit(trx, {
-    atMs: nowMs,
-    actor: auditActor(principal),
-    action: 'invoice.issued',
-    entityType: 'invoice',
-    entityId: id,
-    customerId: customer.id,
-    data: {
-      number,
-      month: input.month.month,
-      totalOre: invoice.totalOre,
-      incidents: input.incidentIds.length,
-    },
-  });
-  return number;
+  await appendAudits(
+    trx,
+    drafts.map(({ planned: p, id }, i) => ({
+      atMs: run.nowMs,
+      actor: auditActor(principal),
+      action: 'invoice.issued',
+      entityType: 'invoice',
+      entityId: id,
+      customerId: p.customer.id,
+      data: {
+        number: numbered[i]?.number,
+        month: run.month.month,
+        totalOre: p.invoice.totalOre,
+        incidents: p.incidentIds.length,
+      },
+    })),
+  );
+  const numberOf = new Map(drafts.map(({ planned: p }, i) => [p.customer.id, numbered[i]?.number ?? null]));
+  return customers.map((c) => numberOf.get(c.id) ?? null);
 }
 
 /** The rows of an invoice's (or credit note's) lines, numbered in order, with ids made beforehand. */

@@ -15,21 +15,31 @@ export interface AuditEntry {
 
 /** Appends one audit record; call it inside the transaction that makes the change it records. */
 export async function appendAudit(db: DbOrTrx, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      at: toDbInstant(entry.atMs),
-      actor_type: entry.actor.type,
-      actor_id: entry.actor.id,
-      actor_name: entry.actor.name,
-      action: entry.action,
-      entity_type: entry.entityType,
-      entity_id: entry.entityId,
-      customer_id: entry.customerId ?? null,
-      data: JSON.stringify(entry.data ?? {}),
-      request_id: entry.requestId ?? null,
-    })
-    .execute();
+  await appendAudits(db, [entry]);
+}
+
+/** Appends several audit records in one statement (in order), inside the transaction that made them. */
+export async function appendAudits(db: DbOrTrx, entries: readonly AuditEntry[]): Promise<void> {
+  // 500 rows of 10 columns: well under the bound-parameter limits.
+  for (let i = 0; i < entries.length; i += 500) {
+    await db
+      .insertInto('audit_log')
+      .values(
+        entries.slice(i, i + 500).map((entry) => ({
+          at: toDbInstant(entry.atMs),
+          actor_type: entry.actor.type,
+          actor_id: entry.actor.id,
+          actor_name: entry.actor.name,
+          action: entry.action,
+          entity_type: entry.entityType,
+          entity_id: entry.entityId,
+          customer_id: entry.customerId ?? null,
+          data: JSON.stringify(entry.data ?? {}),
+          request_id: entry.requestId ?? null,
+        })),
+      )
+      .execute();
+  }
 }
 
 export interface AuditQuery {

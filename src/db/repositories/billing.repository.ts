@@ -8,7 +8,7 @@ import type {
   OperationsWorkRow,
 } from '../tables/billing.table.js';
 import type { CustomerRow, CustomerTierRow } from '../tables/customer.table.js';
-import type { IncidentRow } from '../tables/incident.table.js';
+import type { IncidentRow, WorkEntryRow } from '../tables/incident.table.js';
 
 /** The one series every invoice and credit-note number is taken from. */
 export const INVOICE_SERIES = 'invoice';
@@ -53,13 +53,18 @@ export async function lockNumberSeries(db: DbOrTrx, name: string): Promise<void>
 
 /** The next number of the series, inside the issuing transaction: a rollback gives it back (no gap). */
 export async function takeNextNumber(db: DbOrTrx, name: string): Promise<number> {
+  return takeNextNumbers(db, name, 1);
+}
+
+/** The next `count` consecutive numbers of the series in one statement; answers the first of them. */
+export async function takeNextNumbers(db: DbOrTrx, name: string, count: number): Promise<number> {
   const row = await db
     .updateTable('number_sequences')
-    .set({ next_value: sql`next_value + 1` })
+    .set({ next_value: sql`next_value + ${count}` })
     .where('name', '=', name)
     .returning('next_value')
     .executeTakeFirstOrThrow();
-  return Number(row.next_value) - 1;
+  return Number(row.next_value) - count;
 }
 
 export async function peekNextNumber(db: DbOrTrx, name: string): Promise<number> {
@@ -132,31 +137,42 @@ export async function listTierRows(db: DbOrTrx, customerId: string): Promise<Cus
     .execute();
 }
 
-/** Closed incidents of a customer reported before the instant and not on any invoice yet. */
-export async function listUninvoicedClosedIncidents(
+/**
+ * The closed incidents of several customers reported before the instant and not on any invoice yet, in
+ * one query per chunk of customers: by customer, then as each invoice lists them (report time, id).
+ */
+export async function listUninvoicedClosedIncidentsOf(
   db: DbOrTrx,
-  customerId: string,
+  customerIds: readonly string[],
   beforeInstant: string,
 ): Promise<IncidentRow[]> {
-  return db
-    .selectFrom('incidents')
-    .selectAll()
-    .where('customer_id', '=', customerId)
-    .where('state', '=', 'closed')
-    .where('reported_at', '<', beforeInstant)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('invoiced_incidents')
-            .select('invoiced_incidents.incident_id')
-            .whereRef('invoiced_incidents.incident_id', '=', 'incidents.id'),
-        ),
-      ),
-    )
-    .orderBy('reported_at')
-    .orderBy('id')
-    .execute();
+  const out: IncidentRow[] = [];
+  for (const ids of chunks(customerIds)) {
+    out.push(
+      ...(await db
+        .selectFrom('incidents')
+        .selectAll()
+        .where('customer_id', 'in', ids)
+        // As in listBillableWorkOf: each customer's range of incidents_customer_idx, not every closed one.
+        .where(sql<string>`${sql.ref('state')} || ''`, '=', 'closed')
+        .where('reported_at', '<', beforeInstant)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('invoiced_incidents')
+                .select('invoiced_incidents.incident_id')
+                .whereRef('invoiced_incidents.incident_id', '=', 'incidents.id'),
+            ),
+          ),
+        )
+        .orderBy('customer_id')
+        .orderBy('reported_at')
+        .orderBy('id')
+        .execute()),
+    );
+  }
+  return out;
 }
 
 /** Bound parameters per IN list: well under SQLite's and PostgreSQL's limits. */
@@ -276,30 +292,84 @@ export async function listCustomersWithUninvoicedWork(
   return out;
 }
 
-/** Operations work on the customer's servers started before the instant and not invoiced yet. */
-export async function listUninvoicedOperationsWork(
+/**
+ * Operations work on the servers of several customers started before the instant and not invoiced yet:
+ * by customer, then in invoice order (start, id).
+ */
+export async function listUninvoicedOperationsWorkOf(
   db: DbOrTrx,
-  customerId: string,
+  customerIds: readonly string[],
   beforeInstant: string,
-): Promise<UninvoicedWork[]> {
-  return db
-    .selectFrom('operations_work')
-    .innerJoin('operations_tasks', 'operations_tasks.id', 'operations_work.task_id')
-    .innerJoin('servers', 'servers.id', 'operations_tasks.server_id')
-    .select([
-      'operations_work.id',
-      'operations_work.start_at',
-      'operations_work.end_at',
-      'operations_tasks.title',
-      'operations_tasks.in_contract',
-      'servers.hostname',
-    ])
-    .where('servers.customer_id', '=', customerId)
-    .where('operations_work.invoice_line_id', 'is', null)
-    .where('operations_work.start_at', '<', beforeInstant)
-    .orderBy('operations_work.start_at')
-    .orderBy('operations_work.id')
-    .execute();
+): Promise<(UninvoicedWork & { customer_id: string })[]> {
+  const out: (UninvoicedWork & { customer_id: string })[] = [];
+  for (const ids of chunks(customerIds)) {
+    out.push(
+      ...(await db
+        .selectFrom('operations_work')
+        .innerJoin('operations_tasks', 'operations_tasks.id', 'operations_work.task_id')
+        .innerJoin('servers', 'servers.id', 'operations_tasks.server_id')
+        .select([
+          'servers.customer_id',
+          'operations_work.id',
+          'operations_work.start_at',
+          'operations_work.end_at',
+          'operations_tasks.title',
+          'operations_tasks.in_contract',
+          'servers.hostname',
+        ])
+        .where('servers.customer_id', 'in', ids)
+        .where('operations_work.invoice_line_id', 'is', null)
+        .where('operations_work.start_at', '<', beforeInstant)
+        .orderBy('servers.customer_id')
+        .orderBy('operations_work.start_at')
+        .orderBy('operations_work.id')
+        .execute()),
+    );
+  }
+  return out;
+}
+
+/** The work entries of several incidents, each incident's in listWorkEntries' order (start, end). */
+export async function listWorkEntriesOf(
+  db: DbOrTrx,
+  incidentIds: readonly string[],
+): Promise<WorkEntryRow[]> {
+  const out: WorkEntryRow[] = [];
+  for (const ids of chunks(incidentIds)) {
+    out.push(
+      ...(await db
+        .selectFrom('work_entries')
+        .selectAll()
+        .where('incident_id', 'in', ids)
+        .orderBy('incident_id')
+        .orderBy('start_at')
+        .orderBy('end_at')
+        .execute()),
+    );
+  }
+  return out;
+}
+
+/** Which of the customers already have their invoice (not a credit note) for the month. */
+export async function listCustomersInvoicedForMonth(
+  db: DbOrTrx,
+  customerIds: readonly string[],
+  month: string,
+): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const ids of chunks(customerIds)) {
+    const rows = await db
+      .selectFrom('invoices')
+      .select('customer_id')
+      .where('customer_id', 'in', ids)
+      .where('month', '=', month)
+      // A literal, not a parameter: PostgreSQL's generic plan can then use the partial unique index
+      // (customer_id, month) where kind = 'invoice', instead of reading the whole month's invoices.
+      .where('kind', '=', sql.lit('invoice'))
+      .execute();
+    for (const r of rows) out.add(r.customer_id);
+  }
+  return out;
 }
 
 export async function findCustomerInvoiceForMonth(
@@ -317,7 +387,12 @@ export async function findCustomerInvoiceForMonth(
 }
 
 export async function insertInvoice(db: DbOrTrx, row: InvoiceRow): Promise<void> {
-  await db.insertInto('invoices').values(row).execute();
+  await insertInvoices(db, [row]);
+}
+
+export async function insertInvoices(db: DbOrTrx, rows: InvoiceRow[]): Promise<void> {
+  // 100 rows of 20 columns: well under the bound-parameter limits.
+  for (const chunk of chunks(rows, 100)) await db.insertInto('invoices').values(chunk).execute();
 }
 
 export async function insertInvoiceLines(db: DbOrTrx, rows: InvoiceLineRow[]): Promise<void> {
@@ -331,12 +406,37 @@ export async function issueInvoiceRow(
   id: string,
   issue: { number: string; issue_date: string; due_date: string },
 ): Promise<void> {
-  await db
-    .updateTable('invoices')
-    .set({ ...issue, status: 'issued' })
-    .where('id', '=', id)
-    .where('status', '=', 'draft')
-    .executeTakeFirstOrThrow();
+  await issueInvoiceRows(db, [{ id, number: issue.number }], issue);
+}
+
+/**
+ * Several drafts → issued in one statement, each with its own number and all with the same dates;
+ * throws (and the caller's transaction rolls back) unless every one of them was still a draft.
+ */
+export async function issueInvoiceRows(
+  db: DbOrTrx,
+  numbered: readonly { id: string; number: string }[],
+  dates: { issue_date: string; due_date: string },
+): Promise<void> {
+  for (const chunk of chunks(numbered, 200)) {
+    const number = sql<string>`case ${sql.ref('id')} ${sql.join(
+      chunk.map((n) => sql`when ${n.id} then ${n.number}`),
+      sql` `,
+    )} end`;
+    const result = await db
+      .updateTable('invoices')
+      .set({ number, issue_date: dates.issue_date, due_date: dates.due_date, status: 'issued' })
+      .where(
+        'id',
+        'in',
+        chunk.map((n) => n.id),
+      )
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== chunk.length) {
+      throw new Error(`issued ${String(result.numUpdatedRows)} of ${chunk.length} draft invoices`);
+    }
+  }
 }
 
 export async function insertInvoicedIncidents(
