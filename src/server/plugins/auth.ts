@@ -52,6 +52,8 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
     // Decided by the matched route, not the raw URL: the router decodes `/%61pi/v1/…` to an API route.
     if (!(request.routeOptions.url ?? request.url).startsWith('/api/v1/')) return;
     const access = request.routeOptions.config.access;
+    // The webhook checks its provider's credentials itself; an API token lookup would only cost a read.
+    if (access === 'provider') return;
     const token = bearerToken(request);
     if (token) {
       request.principal = (await authenticateApiToken(ctx, token)) ?? null;

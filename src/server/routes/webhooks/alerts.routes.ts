@@ -24,7 +24,7 @@ export const alertWebhookRoutes: FastifyPluginAsync<{
   // Alert storms are large: 1 MiB per delivery (Alertmanager groups many alerts into one).
   acceptFormBodies(app, ctx.config.bodyLimitBytes);
   const opts = {
-    config: { access: 'public' as const },
+    config: { access: 'provider' as const },
     schema: { tags: ['webhooks'], hide: hidden === true },
   };
   app.post('/webhooks/alertmanager', opts, async (req, reply) =>

@@ -34,7 +34,7 @@ export const telephonyWebhookRoutes: FastifyPluginAsync<{
   acceptFormBodies(app);
   // Each provider authenticates itself (basic auth, signature), so no session or bearer is asked for.
   const opts = {
-    config: { access: 'public' as const },
+    config: { access: 'provider' as const },
     schema: { tags: ['webhooks'], hide: hidden === true },
   };
   const asRequest = (req: FastifyRequest) => ({ headers: req.headers, body: req.body, url: req.url });

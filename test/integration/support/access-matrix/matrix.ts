@@ -68,7 +68,7 @@ const SESSION_ENDERS = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/auth/l
 function roleAllowed(route: RegisteredRoute, spec: RouteSpec, principal: Principal): boolean | 'any' {
   if (spec.static || spec.provider || spec.capability) return 'any';
   if (spec.feed) return principal.role !== null && principal.role !== 'customer';
-  if (route.access === 'public') return 'any';
+  if (route.access === 'public' || route.access === 'provider') return 'any';
   if (!route.access) return false;
   return principal.role !== null && route.access.roles.includes(principal.role);
 }
