@@ -470,11 +470,14 @@ async function issueBatch(
     trx,
     drafts.flatMap(({ planned: { invoice }, id, lineIds }) => invoiceLineRows(id, invoice.lines, lineIds)),
   );
-  for (const { planned: p, lineIds } of drafts) {
-    for (const [i, workId] of p.invoice.operationsWorkIds.entries()) {
-      if (workId !== null) await markWorkInvoiced(trx, workId, lineIds[i] as string);
-    }
-  }
+  await markWorkInvoiced(
+    trx,
+    drafts.flatMap(({ planned: p, lineIds }) =>
+      p.invoice.operationsWorkIds.flatMap((workId, i) =>
+        workId === null ? [] : [{ workId, lineId: lineIds[i] as string }],
+      ),
+    ),
+  );
   await insertInvoicedIncidents(
     trx,
     drafts.flatMap(({ planned: p, id }) =>

@@ -419,10 +419,7 @@ export async function issueInvoiceRows(
   dates: { issue_date: string; due_date: string },
 ): Promise<void> {
   for (const chunk of chunks(numbered, 200)) {
-    const number = sql<string>`case ${sql.ref('id')} ${sql.join(
-      chunk.map((n) => sql`when ${n.id} then ${n.number}`),
-      sql` `,
-    )} end`;
+    const number = valueById(chunk.map((n) => [n.id, n.number]));
     const result = await db
       .updateTable('invoices')
       .set({ number, issue_date: dates.issue_date, due_date: dates.due_date, status: 'issued' })
@@ -446,13 +443,37 @@ export async function insertInvoicedIncidents(
   for (const chunk of chunks(rows)) await db.insertInto('invoiced_incidents').values(chunk).execute();
 }
 
-export async function markWorkInvoiced(db: DbOrTrx, workId: string, lineId: string): Promise<void> {
-  await db
-    .updateTable('operations_work')
-    .set({ invoice_line_id: lineId })
-    .where('id', '=', workId)
-    .where('invoice_line_id', 'is', null)
-    .executeTakeFirstOrThrow();
+/**
+ * Operations work → the invoice lines that bill it, in one statement per 200; throws (and the caller's
+ * transaction rolls back) unless every entry was still uninvoiced.
+ */
+export async function markWorkInvoiced(
+  db: DbOrTrx,
+  billed: readonly { workId: string; lineId: string }[],
+): Promise<void> {
+  for (const chunk of chunks(billed, 200)) {
+    const result = await db
+      .updateTable('operations_work')
+      .set({ invoice_line_id: valueById(chunk.map((b) => [b.workId, b.lineId])) })
+      .where(
+        'id',
+        'in',
+        chunk.map((b) => b.workId),
+      )
+      .where('invoice_line_id', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== chunk.length) {
+      throw new Error(`invoiced ${String(result.numUpdatedRows)} of ${chunk.length} operations work entries`);
+    }
+  }
+}
+
+/** `CASE id WHEN … THEN … END`: a different value per row in one UPDATE. */
+function valueById(pairs: readonly (readonly [string, string])[]) {
+  return sql<string>`case ${sql.ref('id')} ${sql.join(
+    pairs.map(([id, value]) => sql`when ${id} then ${value}`),
+    sql` `,
+  )} end`;
 }
 
 export async function findInvoice(db: DbOrTrx, id: string): Promise<InvoiceRow | undefined> {
