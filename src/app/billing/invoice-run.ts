@@ -97,8 +97,8 @@ export function buyerOf(c: CustomerRow): Party {
  * one issued invoice per customer with anything to bill. A batch of customers is one transaction that
  * first takes the number series' lock, then checks which of them already have this month's invoice,
  * then assembles, inserts and numbers theirs (ADR 0018, 0024): so two runs at once (two nodes, or two
- * calls) issue each invoice once with consecutive numbers, and a crash leaves whole invoices only. Running it again
- * issues nothing new and answers the run's invoices. Closed incidents not yet invoiced and reported
+ * calls) issue each invoice once with consecutive numbers, and a crash leaves whole invoices only.
+ * Running it again issues nothing new and answers the run's invoices. Closed incidents not yet invoiced and reported
  * in the month or before (closed late) go on this run's invoice; so does operations work.
  */
 export async function runInvoiceMonth(
