@@ -17,11 +17,11 @@ import {
   listTierRowsOf,
   listUninvoicedClosedIncidentsOf,
   listUninvoicedOperationsWorkOf,
-  listWorkEntriesOf,
   lockNumberSeries,
   markWorkInvoiced,
   takeNextNumbers,
 } from '../../db/repositories/billing.repository.js';
+import { listWorkEntriesOfIncidents } from '../../db/repositories/incident-batch.repository.js';
 import type { CustomerRow } from '../../db/tables/customer.table.js';
 import {
   assembleInvoice,
@@ -177,7 +177,7 @@ async function issueMonth(
   onProgress: (p: RunProgress) => void,
 ): Promise<number> {
   const { rules, customers } = await billableCustomers(ctx, month, beforeInstant);
-  const perTransaction = options.customersPerTransaction ?? CUSTOMERS_PER_TRANSACTION;
+  const perTransaction = Math.max(1, options.customersPerTransaction ?? CUSTOMERS_PER_TRANSACTION);
   const run = { runId, month, beforeInstant, nowMs, rules };
   let created = 0;
   let done = 0;
@@ -358,7 +358,7 @@ async function plannedInvoices(
   // Closed after the page was read: their work is read now.
   const unread = [...incidents.values()].flat().filter((r) => !prefetched.work.has(r.id));
   const lateWork = groupBy(
-    await listWorkEntriesOf(
+    await listWorkEntriesOfIncidents(
       trx,
       unread.map((r) => r.id),
     ),

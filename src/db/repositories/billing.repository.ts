@@ -8,7 +8,7 @@ import type {
   OperationsWorkRow,
 } from '../tables/billing.table.js';
 import type { CustomerRow, CustomerTierRow } from '../tables/customer.table.js';
-import type { IncidentRow, WorkEntryRow } from '../tables/incident.table.js';
+import type { IncidentRow } from '../tables/incident.table.js';
 
 /** The one series every invoice and credit-note number is taken from. */
 export const INVOICE_SERIES = 'invoice';
@@ -153,19 +153,7 @@ export async function listUninvoicedClosedIncidentsOf(
         .selectFrom('incidents')
         .selectAll()
         .where('customer_id', 'in', ids)
-        // As in listBillableWorkOf: each customer's range of incidents_customer_idx, not every closed one.
-        .where(sql<string>`${sql.ref('state')} || ''`, '=', 'closed')
-        .where('reported_at', '<', beforeInstant)
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('invoiced_incidents')
-                .select('invoiced_incidents.incident_id')
-                .whereRef('invoiced_incidents.incident_id', '=', 'incidents.id'),
-            ),
-          ),
-        )
+        .where(uninvoicedClosedBefore(beforeInstant))
         .orderBy('customer_id')
         .orderBy('reported_at')
         .orderBy('id')
@@ -173,6 +161,17 @@ export async function listUninvoicedClosedIncidentsOf(
     );
   }
   return out;
+}
+
+/**
+ * What a run bills, as a condition on `incidents`: closed, reported before the instant, on no invoice
+ * yet. `state || ''`: without it SQLite walks incidents_state_idx, every closed incident ever, once per
+ * query; this way it reads each customer's range of incidents_customer_idx.
+ */
+function uninvoicedClosedBefore(beforeInstant: string) {
+  return sql<boolean>`(${sql.ref('incidents.state')} || '') = 'closed'
+    and ${sql.ref('incidents.reported_at')} < ${beforeInstant}
+    and not exists (select 1 from invoiced_incidents where invoiced_incidents.incident_id = ${sql.ref('incidents.id')})`;
 }
 
 /** Bound parameters per IN list: well under SQLite's and PostgreSQL's limits. */
@@ -237,20 +236,7 @@ export async function listBillableWorkOf(
           'work_entries.within_responsibility',
         ])
         .where('incidents.customer_id', 'in', ids)
-        // `state || ''`: without it SQLite walks incidents_state_idx, every closed incident ever, once
-        // per page; this way it reads each customer's range of incidents_customer_idx.
-        .where(sql<string>`${sql.ref('incidents.state')} || ''`, '=', 'closed')
-        .where('incidents.reported_at', '<', beforeInstant)
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('invoiced_incidents')
-                .select('invoiced_incidents.incident_id')
-                .whereRef('invoiced_incidents.incident_id', '=', 'incidents.id'),
-            ),
-          ),
-        )
+        .where(uninvoicedClosedBefore(beforeInstant))
         .orderBy('incidents.id')
         .orderBy('work_entries.start_at')
         .orderBy('work_entries.end_at')
@@ -323,27 +309,6 @@ export async function listUninvoicedOperationsWorkOf(
         .orderBy('servers.customer_id')
         .orderBy('operations_work.start_at')
         .orderBy('operations_work.id')
-        .execute()),
-    );
-  }
-  return out;
-}
-
-/** The work entries of several incidents, each incident's in listWorkEntries' order (start, end). */
-export async function listWorkEntriesOf(
-  db: DbOrTrx,
-  incidentIds: readonly string[],
-): Promise<WorkEntryRow[]> {
-  const out: WorkEntryRow[] = [];
-  for (const ids of chunks(incidentIds)) {
-    out.push(
-      ...(await db
-        .selectFrom('work_entries')
-        .selectAll()
-        .where('incident_id', 'in', ids)
-        .orderBy('incident_id')
-        .orderBy('start_at')
-        .orderBy('end_at')
         .execute()),
     );
   }
