@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -8,6 +7,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOption
 import type { AppContext } from '../app/app-context.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin, frameworkErrors } from './plugins/error-handler.js';
+import { requestLogPlugin } from './plugins/request-log.js';
+import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { textGuardPlugin } from './plugins/text-guard.js';
 import { registerWeb } from './plugins/web.js';
 import './route-access.js';
@@ -47,6 +48,8 @@ export async function buildApp({ ctx, webRoot, onRoute }: BuildAppOptions): Prom
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
+    // One line per request, when it is answered (request-log.ts), instead of Fastify's two.
+    disableRequestLogging: true,
     // Behind a reverse proxy, the client address (rate limits, logs) comes from X-Forwarded-For only
     // when the proxy is listed in BALLOU_TRUST_PROXY.
     trustProxy: ctx.config.trustProxy.length > 0 ? ctx.config.trustProxy : false,
@@ -56,25 +59,10 @@ export async function buildApp({ ctx, webRoot, onRoute }: BuildAppOptions): Prom
   }).withTypeProvider<TypeBoxTypeProvider>();
   if (onRoute) app.addHook('onRoute', onRoute);
 
+  await app.register(requestLogPlugin);
   await app.register(errorHandlerPlugin);
   await app.register(textGuardPlugin);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        // ASVS 5.0 3.4.3 (L2): base-uri 'none' (helmet's default is 'self'); the app sets no <base>.
-        baseUri: ["'none'"],
-      },
-    },
-    // The same as frame-ancestors 'none' for browsers that only know X-Frame-Options.
-    frameguard: { action: 'deny' },
-  });
+  await app.register(securityHeadersPlugin);
   // API answers hold tenant data and secrets shown once: no browser or proxy keeps them (ASVS 5.0 14.3.2),
   // unless a route chose otherwise (the calendar feed, the event stream).
   app.addHook('onSend', async (request, reply, payload) => {

@@ -759,7 +759,7 @@ for (const dialect of DIALECTS) {
       await drain();
 
       const log = lines.join('');
-      const requestLines = lines.filter((l) => l.includes('"incoming request"'));
+      const requestLines = lines.filter((l) => l.includes('"request completed"'));
       console.log(
         `log: ${lines.length} lines (${requestLines.length} requests) searched for ${secrets.size} secret values`,
       );
