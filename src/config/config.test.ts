@@ -17,6 +17,9 @@ describe('loadConfig', () => {
   it('refuses malformed numbers, flags and an escalation order that pages the manager first', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be a whole number/);
     expect(() => loadConfig({ BALLOU_DEMO_DATA: 'maybe' })).toThrow(/BALLOU_DEMO_DATA/);
+    // A metrics token short enough to guess is refused; none turns the endpoint off.
+    expect(() => loadConfig({ BALLOU_METRICS_TOKEN: 'prometheus' })).toThrow(/at least 32 characters/);
+    expect(loadConfig({}).metricsToken).toBe('');
     expect(() =>
       loadConfig({ BALLOU_ESCALATE_SECONDARY_AFTER: '600', BALLOU_ESCALATE_MANAGER_AFTER: '300' }),
     ).toThrow(/must be later than/);

@@ -40,6 +40,8 @@ export interface Config {
   pgPreparedStatements: boolean;
   /** How long a request to 46elks or Twilio may take before it counts as failed (and is retried). */
   providerTimeoutMs: number;
+  /** The bearer token Prometheus sends to `GET /metrics`; empty: the endpoint is off (404). */
+  metricsToken: string;
   seller: SellerDetails;
   elks: {
     apiUrl: string;
@@ -138,6 +140,14 @@ function totpKey(env: Env): string {
   return raw;
 }
 
+/** Prometheus's bearer token: empty (metrics off), or at least 32 characters so it cannot be guessed. */
+function metricsToken(env: Env): string {
+  const raw = str(env, 'BALLOU_METRICS_TOKEN', '').trim();
+  if (raw !== '' && raw.length < 32)
+    throw new ConfigError('BALLOU_METRICS_TOKEN must be at least 32 characters (`openssl rand -hex 32`)');
+  return raw;
+}
+
 /** Both VAPID keys or neither, of the right lengths; a subject the push services accept. */
 function webPushConfig(env: Env, mailFrom: string): WebPushConfig {
   const vapidPublicKey = str(env, 'BALLOU_VAPID_PUBLIC_KEY', '').trim();
@@ -220,6 +230,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     pgPreparedStatements: bool(env, 'BALLOU_PG_PREPARED_STATEMENTS', true),
     // A provider that hangs must not hold the job worker (and every page behind it) for long.
     providerTimeoutMs: int(env, 'BALLOU_PROVIDER_TIMEOUT_MS', 10_000, 100),
+    metricsToken: metricsToken(env),
     seller: {
       name: str(env, 'BALLOU_SELLER_NAME', 'Ballou Internet Services AB'),
       orgNumber: str(env, 'BALLOU_SELLER_ORG_NUMBER', '556000-0000'),

@@ -7,7 +7,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOption
 import type { AppContext } from '../app/app-context.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin, frameworkErrors } from './plugins/error-handler.js';
-import { requestLogPlugin } from './plugins/request-log.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { OneLinePerRequest } from './one-line-request-log.js';
+import type { ThreadMetrics } from './job-runner.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { textGuardPlugin } from './plugins/text-guard.js';
 import { registerWeb } from './plugins/web.js';
@@ -39,17 +41,23 @@ export interface BuildAppOptions {
   webRoot?: string;
   /** Sees every route as it is registered (the access-matrix test reads each route's `config.access`). */
   onRoute?: (route: RouteOptions) => void;
+  /** The job thread's metrics for `GET /metrics` (`ballou serve`'s JobRunner). */
+  jobMetrics?: () => Promise<ThreadMetrics>;
 }
 
 /** The HTTP application without listen(): tests use app.inject(), `ballou serve` listens. */
-export async function buildApp({ ctx, webRoot, onRoute }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  ctx,
+  webRoot,
+  onRoute,
+  jobMetrics,
+}: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    // One line per request, when it is answered (request-log.ts), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     // Behind a reverse proxy, the client address (rate limits, logs) comes from X-Forwarded-For only
     // when the proxy is listed in BALLOU_TRUST_PROXY.
     trustProxy: ctx.config.trustProxy.length > 0 ? ctx.config.trustProxy : false,
@@ -59,7 +67,7 @@ export async function buildApp({ ctx, webRoot, onRoute }: BuildAppOptions): Prom
   }).withTypeProvider<TypeBoxTypeProvider>();
   if (onRoute) app.addHook('onRoute', onRoute);
 
-  await app.register(requestLogPlugin);
+  await app.register(metricsPlugin, { ctx, ...(jobMetrics ? { jobMetrics } : {}) });
   await app.register(errorHandlerPlugin);
   await app.register(textGuardPlugin);
   await app.register(securityHeadersPlugin);

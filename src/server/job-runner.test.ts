@@ -28,6 +28,8 @@ fs.appendFileSync(EVENTS, 'start ' + workerData.workerId + '\\n');
 if (!earlier.includes('start')) process.exit(3);
 parentPort.on('message', (message) => {
   fs.appendFileSync(EVENTS, message.type + '\\n');
+  if (message.type === 'metrics')
+    parentPort.postMessage({ type: 'metrics', id: message.id, metrics: [{ name: 'ballou_jobs_run_total', help: 'h', type: 'counter', aggregator: 'sum', values: [{ value: 3, labels: { kind: 'k', outcome: 'done' } }] }] });
   if (message.type === 'stop') process.exit(0);
 });
 `,
@@ -63,7 +65,15 @@ describe('the job thread of ballou serve', () => {
     await until(() => program.events().filter((e) => e.startsWith('start')).length === 2, 'a second thread');
     runner.wake();
     await until(() => program.events().includes('wake'), 'the wake-up');
+    // Prometheus's scrape asks the thread for its counters (GET /metrics adds them to the server's).
+    expect(await runner.metrics()).toEqual([
+      expect.objectContaining({
+        name: 'ballou_jobs_run_total',
+        values: [{ value: 3, labels: { kind: 'k', outcome: 'done' } }],
+      }),
+    ]);
     await runner.stop();
+    expect(await runner.metrics()).toEqual([]); // no thread: nothing to add, at once
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     const events = program.events();

@@ -5,14 +5,22 @@ import { clearWriteTurnFlag, sharedWriteTurnsMemory, type Runtime } from '../app
 import { jobHandlers } from '../app/jobs/job-handlers.js';
 import { JobWorker } from '../app/jobs/job-worker.js';
 import type { Config } from '../config/config.js';
-import type { JobThreadMessage } from './job-thread.js';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { JobThreadMessage, JobThreadMetrics } from './job-thread.js';
 
 /** Whatever runs this node's jobs: woken after a commit that enqueued one, stopped on shutdown. */
 export interface JobRunner {
   wake(): void;
   /** Claims nothing more and waits for the jobs in hand. */
   stop(): Promise<void>;
+  /**
+   * The job worker's metrics when it runs on a thread of its own (none when it shares the server's
+   * thread and registry); none from a thread that does not answer within `timeoutMs`.
+   */
+  metrics(timeoutMs?: number): Promise<ThreadMetrics>;
 }
+
+export type ThreadMetrics = MetricObjectWithValues<MetricValue<string>>[];
 
 /** A restarted thread waits this long, so a thread that fails at start does not spin. */
 const RESTART_DELAY_MS = 1_000;
@@ -40,7 +48,7 @@ function inProcess(runtime: Runtime, config: Config): JobRunner {
     concurrency: config.jobConcurrency,
   });
   worker.start();
-  return { wake: () => worker.wake(), stop: () => worker.stop() };
+  return { wake: () => worker.wake(), stop: () => worker.stop(), metrics: () => Promise.resolve([]) };
 }
 
 /** The thread's program: job-thread.ts/js, or (tests) another module speaking the same messages. */
@@ -51,6 +59,8 @@ export class JobThread implements JobRunner {
   private thread: Worker | undefined;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
+  private metricsAsked = 0;
+  private readonly metricsWaiting = new Map<number, (metrics: ThreadMetrics) => void>();
 
   constructor(
     private readonly logger: Logger,
@@ -74,6 +84,11 @@ export class JobThread implements JobRunner {
         )
       : new Worker(this.entry, { workerData });
     thread.on('error', (error) => this.logger.error({ err: error }, 'job thread failed'));
+    thread.on('message', (message: JobThreadMetrics | { type: string }) => {
+      if (message.type !== 'metrics') return;
+      const { id, metrics } = message as JobThreadMetrics;
+      this.metricsWaiting.get(id)?.(metrics);
+    });
     // Read now: Node sets it to -1 once the thread has ended.
     const { threadId } = thread;
     thread.on('exit', (code) => {
@@ -90,6 +105,22 @@ export class JobThread implements JobRunner {
 
   wake(): void {
     this.thread?.postMessage({ type: 'wake' } satisfies JobThreadMessage);
+  }
+
+  metrics(timeoutMs = 2_000): Promise<ThreadMetrics> {
+    const thread = this.thread;
+    if (!thread) return Promise.resolve([]);
+    const id = ++this.metricsAsked;
+    return new Promise((resolve) => {
+      const done = (metrics: ThreadMetrics) => {
+        clearTimeout(timer);
+        this.metricsWaiting.delete(id);
+        resolve(metrics);
+      };
+      const timer = setTimeout(() => done([]), timeoutMs);
+      this.metricsWaiting.set(id, done);
+      thread.postMessage({ type: 'metrics', id } satisfies JobThreadMessage);
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,17 +1,25 @@
 /**
  * The job worker's thread (see job-runner.ts): the same configuration as the server (the environment is
  * inherited), its own database connection and messaging, and a JobWorker that claims and runs due jobs.
- * The server thread posts `wake` after each of its commits that enqueued a job, and `stop` on shutdown:
- * the jobs in hand finish, the connection closes and the thread ends.
+ * The server thread posts `wake` after each of its commits that enqueued a job, `metrics` when Prometheus
+ * scrapes, and `stop` on shutdown: the jobs in hand finish, the connection closes and the thread ends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { openRuntime } from '../app/bootstrap.js';
 import { jobHandlers } from '../app/jobs/job-handlers.js';
 import { JobWorker } from '../app/jobs/job-worker.js';
+import { appRegistry } from '../app/metrics/app-metrics.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../config/logger.js';
 
-export type JobThreadMessage = { type: 'wake' } | { type: 'stop' };
+export type JobThreadMessage = { type: 'wake' } | { type: 'stop' } | { type: 'metrics'; id: number };
+/** The thread's answer to `metrics`: its registry's values (jobs run, messages sent) for `GET /metrics`. */
+export interface JobThreadMetrics {
+  type: 'metrics';
+  id: number;
+  metrics: MetricObjectWithValues<MetricValue<string>>[];
+}
 
 const { workerId, writeTurns } = workerData as { workerId: string; writeTurns: SharedArrayBuffer };
 const config = loadConfig();
@@ -30,6 +38,12 @@ worker.start();
 
 parentPort?.on('message', (message: JobThreadMessage) => {
   if (message.type === 'wake') worker.wake();
+  else if (message.type === 'metrics')
+    void appRegistry
+      .getMetricsAsJSON()
+      .then((metrics) =>
+        parentPort?.postMessage({ type: 'metrics', id: message.id, metrics } satisfies JobThreadMetrics),
+      );
   else if (message.type === 'stop')
     void (async () => {
       await worker.stop();

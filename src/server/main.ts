@@ -8,7 +8,7 @@ import type { Config } from '../config/config.js';
 import { createLogger } from '../config/logger.js';
 import { buildApp } from './build-app.js';
 import { scheduleHousekeeping } from '../app/jobs/job-handlers.js';
-import { startJobRunner } from './job-runner.js';
+import { startJobRunner, type JobRunner } from './job-runner.js';
 import { scheduleRosterJobs } from '../app/roster/roster-jobs.js';
 import { scheduleSlaCheck } from '../app/incidents/sla-job.js';
 import { telephonyStartupNotes } from '../app/messaging/telephony-callbacks.js';
@@ -37,12 +37,19 @@ export async function startServer(config: Config): Promise<void> {
     logger.info({ emails: runtime.demo.logins.map((l) => l.email) }, 'demo logins created');
     process.stdout.write(formatDemoLogins(runtime.demo.logins));
   }
-  const app = await buildApp({ ctx: runtime.ctx, webRoot: findWebRoot() });
+  // The job runner starts once the server listens; a scrape before that gets the server's metrics only.
+  const started: { jobs?: JobRunner } = {};
+  const app = await buildApp({
+    ctx: runtime.ctx,
+    webRoot: findWebRoot(),
+    jobMetrics: () => started.jobs?.metrics() ?? Promise.resolve([]),
+  });
   await app.listen({ port: config.port, host: config.host });
   await scheduleHousekeeping(runtime.ctx);
   await scheduleRosterJobs(runtime.ctx);
   await scheduleSlaCheck(runtime.ctx);
   const jobs = startJobRunner(runtime, config, logger);
+  started.jobs = jobs;
   logger.info(
     { database: runtime.database.kind, url: config.publicUrl },
     'Ballou Server Assistans is running',

@@ -2,6 +2,7 @@ import type { DbOrTrx, Trx } from '../../db/database.js';
 import { claimDueJobs, completeJob, failJob } from '../../db/repositories/job.repository.js';
 import type { JobRow } from '../../db/tables/job.table.js';
 import type { AppContext } from '../app-context.js';
+import { jobSeconds, jobsRun } from '../metrics/app-metrics.js';
 
 /**
  * What a handler may do with its own job. `finishInTransaction` runs the handler's last transaction and
@@ -154,11 +155,18 @@ export class JobWorker {
         }
       },
     };
+    const startedAt = performance.now();
+    const ran = (outcome: 'done' | 'failed') => {
+      jobsRun.inc({ kind: job.kind, outcome });
+      jobSeconds.observe({ kind: job.kind }, (performance.now() - startedAt) / 1000);
+    };
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       await handler(ctx, JSON.parse(job.payload) as unknown, job, run);
       if (!finished) await completeJob(ctx.db, job.id, opts.workerId, ctx.clock.now());
+      ran('done');
     } catch (error) {
+      ran(finished ? 'done' : 'failed');
       const message = error instanceof Error ? error.message : String(error);
       if (finished) {
         // The job is done and committed; what failed after that is not retried (it would repeat the work).

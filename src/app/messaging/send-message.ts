@@ -1,4 +1,4 @@
-import { toDbInstant } from '../../db/instant.js';
+import { fromDbInstant, toDbInstant } from '../../db/instant.js';
 import {
   findNotification,
   markNotificationSent,
@@ -7,6 +7,7 @@ import {
 } from '../../db/repositories/notification.repository.js';
 import { isDeliveryError, type DeliveryError } from '../../integrations/messaging.js';
 import type { AppContext } from '../app-context.js';
+import { messageQueuedSeconds, messagesSent } from '../metrics/app-metrics.js';
 import { finalTransaction, recordFailure, type JobHandler } from '../jobs/job-worker.js';
 import { deliverPushNotification, type PushDelivery } from '../push/deliver-push.js';
 import { enqueueMessage, type FallbackMessage } from './enqueue-message.js';
@@ -65,6 +66,7 @@ export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: un
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const failedAt = isDeliveryError(error) ? error.provider : 'unknown';
     // The last attempt gets no retry: the message fails here and its fallback goes out, rather than the
     // page ending silently in a failed job while the provider stays down.
     const lastAttempt = job !== undefined && job.attempts >= job.max_attempts;
@@ -79,21 +81,29 @@ export const sendMessageJob: JobHandler = async (ctx: AppContext, rawPayload: un
         if (payload.fallback && !callImpossible)
           await enqueueMessage(trx, ctx, { dedupeKey: `fallback:${n.id}`, ...payload.fallback });
       });
+      messagesSent.inc({ channel: n.channel, provider: failedAt, outcome: 'failed' });
       ctx.logger.warn(
         { notificationId: n.id, channel: n.channel, code: error.code },
         'message not deliverable',
       );
       return;
     }
+    messagesSent.inc({ channel: n.channel, provider: failedAt, outcome: 'retrying' });
     await recordFailure(ctx, run, (trx) =>
       updateNotification(trx, n.id, { status: 'retrying', error: message.slice(0, 1000) }),
     );
     throw error;
   }
   // Marked on its own: the worker completes the job after it (see above).
+  const sentAtMs = ctx.clock.now();
   await markNotificationSent(ctx.db, n.id, {
     provider,
     providerMessageId: providerId,
-    sentAt: toDbInstant(ctx.clock.now()),
+    sentAt: toDbInstant(sentAtMs),
   });
+  messagesSent.inc({ channel: n.channel, provider, outcome: 'sent' });
+  messageQueuedSeconds.observe(
+    { channel: n.channel },
+    Math.max(0, sentAtMs - fromDbInstant(n.created_at)) / 1000,
+  );
 };

@@ -71,6 +71,17 @@ export async function lockReportKeys(db: DbOrTrx, kind: DatabaseKind, keys: Iter
 
 const OPEN_STATES = ['open', 'acknowledged', 'in_progress'];
 
+/** Open incidents by state, for Prometheus (desk-gauges.ts). */
+export async function openIncidentsByState(db: DbOrTrx): Promise<{ state: string; n: number }[]> {
+  const rows = await db
+    .selectFrom('incidents')
+    .select((eb) => ['state', eb.fn.countAll<number | string>().as('n')])
+    .where('state', 'in', OPEN_STATES)
+    .groupBy('state')
+    .execute();
+  return rows.map((r) => ({ state: r.state, n: Number(r.n) }));
+}
+
 const openByKey = precompiled<[string]>(1, (db, key) =>
   db
     .selectFrom('incidents')

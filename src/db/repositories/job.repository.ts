@@ -223,3 +223,44 @@ export async function cancelJobsByDedupePrefix(db: DbOrTrx, prefix: string, nowM
 export async function findJob(db: DbOrTrx, id: string): Promise<JobRow | undefined> {
   return db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** The queue as Prometheus sees it (desk-gauges.ts): what is due and waiting, by kind, and since when. */
+export async function dueJobsByKind(
+  db: DbOrTrx,
+  nowMs: number,
+): Promise<{ kind: string; due: number; oldestDueAt: string | null }[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select((eb) => ['kind', eb.fn.countAll<number | string>().as('due'), eb.fn.min('due_at').as('oldest')])
+    .where('status', '=', 'pending')
+    .where('due_at', '<=', toDbInstant(nowMs))
+    .groupBy('kind')
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, due: Number(r.due), oldestDueAt: r.oldest }));
+}
+
+/** Jobs by kind whose claimer's lease ran out (a node stopped mid-job; another claims them again). */
+export async function expiredLeasesByKind(
+  db: DbOrTrx,
+  nowMs: number,
+): Promise<{ kind: string; n: number }[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select((eb) => ['kind', eb.fn.countAll<number | string>().as('n')])
+    .where('status', '=', 'running')
+    .where('lease_until', '<', toDbInstant(nowMs))
+    .groupBy('kind')
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, n: Number(r.n) }));
+}
+
+/** Jobs by kind that were given up after their last attempt. */
+export async function failedJobsByKind(db: DbOrTrx): Promise<{ kind: string; n: number }[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select((eb) => ['kind', eb.fn.countAll<number | string>().as('n')])
+    .where('status', '=', 'failed')
+    .groupBy('kind')
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, n: Number(r.n) }));
+}

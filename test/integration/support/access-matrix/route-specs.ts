@@ -360,6 +360,8 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'GET /l/:token': { capability: true, params: (s) => ({ token: s.linkToken }) },
   'POST /l/:token': { capability: true, params: (s) => ({ token: s.linkToken }), body: () => 'decision=no' },
   'GET /audio/sv/:file': { static: true, params: () => ({ file: 'okand.wav' }) },
+  // Prometheus's scrape, with its own bearer token (BALLOU_METRICS_TOKEN), not an API token or a session.
+  'GET /metrics': { provider: true },
 };
 
 /** The files of the stand-in web app the matrix serves (fastify-static registers a route per file). */
