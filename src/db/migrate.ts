@@ -12,6 +12,7 @@ import * as incidentChangeFeed from './migrations/2026-11-28T2100-incident-chang
 import * as incidentListIndexes from './migrations/2026-11-29T0100-incident-list-indexes.js';
 import * as jobClaimIndex from './migrations/2026-11-29T0200-job-claim-index.js';
 import * as intakeIndexes from './migrations/2026-11-29T0210-intake-indexes.js';
+import * as invoiceLinesInsertCheck from './migrations/2026-11-29T0300-invoice-lines-insert-check-per-statement.js';
 
 // Listed statically (not read from the file system) so the built server and the tests run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0100-incident-list-indexes': incidentListIndexes,
   '2026-11-29T0200-job-claim-index': jobClaimIndex,
   '2026-11-29T0210-intake-indexes': intakeIndexes,
+  '2026-11-29T0300-invoice-lines-insert-check-per-statement': invoiceLinesInsertCheck,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -331,6 +332,47 @@ for (const dialect of DIALECTS) {
           .where('invoice_id', '=', inv.id)
           .execute(),
       ).rejects.toThrow(/immutable/);
+      // No line can be added to it either, not even among lines for a draft in the same statement.
+      const line = await t.ctx.db
+        .selectFrom('invoice_lines')
+        .selectAll()
+        .where('invoice_id', '=', inv.id)
+        .executeTakeFirstOrThrow();
+      const draft = await t.ctx.db
+        .insertInto('invoices')
+        .values({
+          ...(await t.ctx.db
+            .selectFrom('invoices')
+            .selectAll()
+            .where('id', '=', inv.id)
+            .executeTakeFirstOrThrow()),
+          id: randomUUID(),
+          number: null,
+          status: 'draft',
+          kind: 'credit_note',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const linesBefore = await t.ctx.db
+        .selectFrom('invoice_lines')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      await expect(
+        t.ctx.db
+          .insertInto('invoice_lines')
+          .values([
+            { ...line, id: randomUUID(), invoice_id: draft.id },
+            { ...line, id: randomUUID(), position: 10_000 },
+          ])
+          .execute(),
+      ).rejects.toThrow(/immutable/);
+      expect(
+        await t.ctx.db
+          .selectFrom('invoice_lines')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow(),
+      ).toEqual(linesBefore);
+      await t.ctx.db.deleteFrom('invoices').where('id', '=', draft.id).execute();
       expect((await t.call('GET', `/api/v1/invoices/${inv.id}`, billing)).json()).toEqual(inv);
     });
     it('renders the PDF with number, lines, totals, VAT and payment details', async () => {
