@@ -86,6 +86,7 @@ for (const dialect of DIALECTS) {
         series(before, 'ballou_http_request_duration_seconds_count', created) + 1,
       );
       expect(series(waiting, 'ballou_process_cpu_user_seconds_total')).toBeGreaterThan(0);
+      expect(series(waiting, 'ballou_database_up')).toBe(1);
 
       await desk.drain();
       const paged = await scrape();
@@ -102,6 +103,25 @@ for (const dialect of DIALECTS) {
       expect(series(paged, 'ballou_message_queued_to_sent_seconds_count', { channel: 'sms' })).toBe(
         series(before, 'ballou_message_queued_to_sent_seconds_count', { channel: 'sms' }) + 1,
       );
+    });
+
+    it('still answers when the database does not, saying so, with the node metrics', async () => {
+      const t = await startTestApp(dialect, { BALLOU_METRICS_TOKEN: TOKEN });
+      try {
+        await t.runtime.database.close();
+        const res = await t.app.inject({
+          method: 'GET',
+          url: '/metrics',
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
+        expect(res.statusCode).toBe(200);
+        expect(series(res.body, 'ballou_database_up')).toBe(0);
+        expect(series(res.body, 'ballou_process_cpu_user_seconds_total')).toBeGreaterThan(0);
+        expect(res.body).not.toMatch(/^ballou_(jobs_due|open_incidents)\{/m);
+      } finally {
+        // Its database is closed already: PostgreSQL's pool refuses a second close (the test cluster is thrown away).
+        await t.close().catch(() => undefined);
+      }
     });
 
     it('is off (404) on a server without BALLOU_METRICS_TOKEN', async () => {
