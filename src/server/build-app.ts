@@ -9,7 +9,7 @@ import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin, frameworkErrors } from './plugins/error-handler.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { OneLinePerRequest } from './one-line-request-log.js';
-import type { ThreadMetrics } from './job-runner.js';
+import type { ThreadMetrics } from '../app/metrics/app-metrics.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { textGuardPlugin } from './plugins/text-guard.js';
 import { registerWeb } from './plugins/web.js';

@@ -5,7 +5,7 @@ import { clearWriteTurnFlag, sharedWriteTurnsMemory, type Runtime } from '../app
 import { jobHandlers } from '../app/jobs/job-handlers.js';
 import { JobWorker } from '../app/jobs/job-worker.js';
 import type { Config } from '../config/config.js';
-import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { ThreadMetrics } from '../app/metrics/app-metrics.js';
 import type { JobThreadMessage, JobThreadMetrics } from './job-thread.js';
 
 /** Whatever runs this node's jobs: woken after a commit that enqueued one, stopped on shutdown. */
@@ -19,8 +19,6 @@ export interface JobRunner {
    */
   metrics(timeoutMs?: number): Promise<ThreadMetrics>;
 }
-
-export type ThreadMetrics = MetricObjectWithValues<MetricValue<string>>[];
 
 /** A restarted thread waits this long, so a thread that fails at start does not spin. */
 const RESTART_DELAY_MS = 1_000;

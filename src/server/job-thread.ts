@@ -5,11 +5,10 @@
  * scrapes, and `stop` on shutdown: the jobs in hand finish, the connection closes and the thread ends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { openRuntime } from '../app/bootstrap.js';
 import { jobHandlers } from '../app/jobs/job-handlers.js';
 import { JobWorker } from '../app/jobs/job-worker.js';
-import { appRegistry } from '../app/metrics/app-metrics.js';
+import { appRegistry, type ThreadMetrics } from '../app/metrics/app-metrics.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../config/logger.js';
 
@@ -18,7 +17,7 @@ export type JobThreadMessage = { type: 'wake' } | { type: 'stop' } | { type: 'me
 export interface JobThreadMetrics {
   type: 'metrics';
   id: number;
-  metrics: MetricObjectWithValues<MetricValue<string>>[];
+  metrics: ThreadMetrics;
 }
 
 const { workerId, writeTurns } = workerData as { workerId: string; writeTurns: SharedArrayBuffer };

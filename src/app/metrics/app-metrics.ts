@@ -1,13 +1,16 @@
 import { constantTimeEqual } from '../../integrations/telephony/constant-time.js';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 
 /**
  * The node's own metrics for Prometheus (docs/deployment.md, "Metrics"). Each thread has its own registry:
  * the server thread counts HTTP requests, the job thread (or the server thread, with BALLOU_JOB_THREAD=0)
  * counts jobs and messages. `GET /metrics` on the server thread adds the job thread's values to its own
- * (metrics-endpoint.ts) and reads the desk's queue and incidents from the database (desk-gauges.ts).
+ * (src/server/plugins/metrics.ts) and reads the desk's queue and incidents from the database (desk-gauges.ts).
  */
 export const appRegistry = new Registry();
+
+/** A registry's values as one thread hands them to another (`getMetricsAsJSON`). */
+export type ThreadMetrics = MetricObjectWithValues<MetricValue<string>>[];
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 

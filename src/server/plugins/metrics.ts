@@ -4,7 +4,7 @@ import { AggregatorRegistry, collectDefaultMetrics, Registry } from 'prom-client
 import type { AppContext } from '../../app/app-context.js';
 import { appRegistry, isMetricsScraper, observeHttpRequest } from '../../app/metrics/app-metrics.js';
 import { registerDeskGauges } from '../../app/metrics/desk-gauges.js';
-import type { ThreadMetrics } from '../job-runner.js';
+import type { ThreadMetrics } from '../../app/metrics/app-metrics.js';
 import { sendProblem } from './error-handler.js';
 
 let processMetricsOn = false;
