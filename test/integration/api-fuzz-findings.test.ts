@@ -60,5 +60,42 @@ for (const dialect of DIALECTS) {
       expect(byBody.json().errors).toEqual([{ path: '/name', message: 'must not contain a NUL character' }]);
       expect(await rowCounts(t.ctx)).toEqual(counts);
     });
+
+    it('refuses an incident reported on a date no service-level terms cover with a 400 naming /reportedAt (was a 500)', async () => {
+      const customerId = (
+        await t.call('POST', '/api/v1/customers', admin, {
+          name: 'Tidig AB',
+          orgNumber: '556677-0037',
+          tier: 'none',
+          agreementStart: '2026-01-01',
+        })
+      ).json().id;
+      const counts = await rowCounts(t.ctx);
+      for (const reportedAt of ['0000-01-01T00:00', '1989-12-31T23:59']) {
+        const res = await t.call('POST', '/api/v1/incidents', admin, {
+          customerId,
+          summary: 'Disken full på db1',
+          reportedAt,
+          channel: 'api',
+        });
+        expect(res.statusCode, reportedAt).toBe(400);
+        expectProblem(res);
+        expect(res.json().errors).toEqual([
+          {
+            path: '/reportedAt',
+            message: `no service-level terms for tier none cover ${reportedAt.slice(0, 10)}`,
+          },
+        ]);
+      }
+      expect(await rowCounts(t.ctx)).toEqual(counts);
+      // The first day the terms cover is accepted.
+      const first = await t.call('POST', '/api/v1/incidents', admin, {
+        customerId,
+        summary: 'Disken full på db1',
+        reportedAt: '1990-01-01T00:00',
+        channel: 'api',
+      });
+      expect(first.statusCode).toBe(201);
+    });
   });
 }

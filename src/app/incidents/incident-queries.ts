@@ -111,6 +111,7 @@ export async function createIncident(
       summary: input.summary,
       reportedAtMs,
       channel,
+      ...(input.reportedAt ? { reportedAtPath: '/reportedAt' } : {}),
     });
     // The outcome holds the incident as written: no need to read it back.
     const incident = await toIncidentView(trx, outcome.incident, ctx.clock.now());

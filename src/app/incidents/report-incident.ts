@@ -42,6 +42,12 @@ export interface IncidentReport {
   details?: Record<string, unknown>;
   /** The caller took this report's locks already (`lockReportKeys` with `reportLockKeys(report)`). */
   locksHeld?: boolean;
+  /**
+   * Where the report time came from when the caller typed it (e.g. `/reportedAt`): a date no service-level
+   * terms cover is then their mistake, answered 400 naming it. Without it the time is the receive time,
+   * and missing terms are our fault (500, so a webhook's sender retries).
+   */
+  reportedAtPath?: string;
 }
 
 export interface ReportOutcome {
@@ -120,7 +126,13 @@ export async function reportIncident(
     : 'none';
   const reportDate = localDateOfInstant(report.reportedAtMs);
   const rules = await findReportDayRules(trx, tier, reportDate);
-  if (!rules) throw new DomainError('INTERNAL', `no service-level targets for tier ${tier} on ${reportDate}`);
+  if (!rules) {
+    const message = `no service-level terms for tier ${tier} cover ${reportDate}`;
+    if (report.reportedAtPath === undefined) throw new DomainError('INTERNAL', message);
+    throw new DomainError('VALIDATION_FAILED', `${report.reportedAtPath}: ${message}`, [
+      { path: report.reportedAtPath, message },
+    ]);
+  }
   const callout = isOnCallTimeWith(report.reportedAtMs, rules.closed_day);
   const year = reportDate.slice(0, 4);
   const number = await nextIncidentNumber(trx, year);
