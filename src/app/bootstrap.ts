@@ -34,9 +34,13 @@ export interface Runtime {
 export async function bootstrap(
   config: Config,
   logger: Logger,
-  opts: { loadDemo?: boolean } = {},
+  opts: {
+    loadDemo?: boolean;
+    /** `ballou serve`: SQLite's WAL is checkpointed on a thread of its own (docs/decisions/0020). */
+    walCheckpointThread?: boolean;
+  } = {},
 ): Promise<Runtime> {
-  const database = openLoggedDatabase(config, logger);
+  const database = openLoggedDatabase(config, logger, opts.walCheckpointThread ? 'thread' : 'auto');
   const result = await migrateToLatest(database.db);
   const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -72,15 +76,28 @@ export async function openRuntime(
 ): Promise<Runtime> {
   // Before the database opens: its driver takes turns for the write lock with the server thread's.
   adoptSharedWriteTurns(writeTurns);
-  const database = openLoggedDatabase(config, logger);
+  // The server thread's connection runs the checkpoint thread (bootstrap with walCheckpointThread).
+  const database = openLoggedDatabase(config, logger, 'elsewhere');
   return { ctx: await createContext(database, config, logger), database };
 }
 
-function openLoggedDatabase(config: Config, logger: Logger): DatabaseHandle {
+function openLoggedDatabase(
+  config: Config,
+  logger: Logger,
+  walCheckpoints: 'auto' | 'thread' | 'elsewhere',
+): DatabaseHandle {
   return openDatabase(
     config.databaseUrl,
     (error) => logger.warn({ err: error.message }, 'database connection lost; reconnecting'),
-    { preparedStatements: config.pgPreparedStatements },
+    {
+      preparedStatements: config.pgPreparedStatements,
+      walCheckpoints,
+      onError: (error) =>
+        logger.error(
+          { err: error.message },
+          'WAL checkpoint thread failed; the connection checkpoints itself',
+        ),
+    },
   );
 }
 

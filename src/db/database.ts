@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { JobsCommittedSignal, signallingDialect } from './jobs-committed.js';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
+import { startWalCheckpointer } from './sqlite-wal-checkpointer.js';
 import { prepareStatementsPerConnection } from './pg-prepared-statements.js';
 import { pipelinedBeginDialect } from './pg-pipelined-begin.js';
 import type { Database } from './schema.js';
@@ -24,6 +25,7 @@ export interface DatabaseHandle {
 }
 
 const INT8_OID = 20;
+const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 
 /**
  * Opens the configured database: a SQLite file (WAL, foreign keys on, synchronous FULL) or a
@@ -32,7 +34,17 @@ const INT8_OID = 20;
 export function openDatabase(
   url: string,
   onPoolError: (error: Error) => void = () => undefined,
-  options: { preparedStatements?: boolean } = {},
+  options: {
+    preparedStatements?: boolean;
+    /**
+     * SQLite: who checkpoints the WAL (docs/decisions/0020). `auto` (default): SQLite, inside the commit
+     * that finds the WAL past 1 000 pages. `thread`: a thread of its own (sqlite-wal-checkpointer.ts),
+     * started with this connection; its errors go to `onError` and this connection checkpoints again.
+     * `elsewhere`: another connection of this process runs that thread (the job thread's connection).
+     */
+    walCheckpoints?: 'auto' | 'thread' | 'elsewhere';
+    onError?: (error: Error) => void;
+  } = {},
 ): DatabaseHandle {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({
@@ -70,10 +82,30 @@ export function openDatabase(
   // replaces by its own flush of the WAL before any commit returns (docs/decisions/0020).
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
+  const checkpoints = sqlite.memory ? 'auto' : (options.walCheckpoints ?? 'auto');
+  if (checkpoints !== 'auto') sqlite.pragma('wal_autocheckpoint = 0');
+  const checkpointer =
+    checkpoints === 'thread'
+      ? startWalCheckpointer(file, {
+          onError: (error) => {
+            // Back to SQLite's own checkpoints on this connection, so the WAL cannot grow without bound.
+            sqlite.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+            options.onError?.(error);
+          },
+        })
+      : undefined;
   const signal = new JobsCommittedSignal();
   const db = new Kysely<Database>({
     // Transactions that commit at the same moment share one fsync (sqlite-group-commit.ts).
     dialect: signallingDialect(new GroupCommitSqliteDialect(sqlite), signal),
   });
-  return { db, kind: 'sqlite', onJobsCommitted: (l) => signal.on(l), close: () => db.destroy() };
+  return {
+    db,
+    kind: 'sqlite',
+    onJobsCommitted: (l) => signal.on(l),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }

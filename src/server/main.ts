@@ -28,7 +28,7 @@ export async function startServer(config: Config): Promise<void> {
   // `ballou restore` refuses to replace a database a server is using (and a restore under way makes
   // this wait), so the mark comes before the migrations.
   const running = await markServerRunning(config);
-  const runtime = await bootstrap(config, logger);
+  const runtime = await bootstrap(config, logger, { walCheckpointThread: true });
   // E.g. without BALLOU_PUBLIC_URL no receipts are asked for and 46elks pages by SMS only.
   for (const note of telephonyStartupNotes(config)) logger.warn(note);
   if (runtime.demo) {
