@@ -103,23 +103,50 @@ function openLoggedDatabase(
 
 async function createContext(database: DatabaseHandle, config: Config, logger: Logger): Promise<AppContext> {
   const vapid = await resolveVapidKeys(database.db, config, systemClock.now());
-  return {
+  // Read when a page is sent, so a test that sets its own clock on the context drives the messaging too.
+  const now = () => ctx.clock.now();
+  const ctx: AppContext = {
     db: database.db,
     dbKind: database.kind,
     clock: systemClock,
     config,
     logger,
-    messaging: createMessaging(config, logger, vapid),
+    messaging: createMessaging(config, logger, vapid, now),
     newId: () => timeOrderedId(),
   };
+  return ctx;
 }
 
 /** SMS and calls through 46elks with Twilio as fallback (as configured); e-mail over SMTP; web push. */
-function createMessaging(config: Config, logger: Logger, vapid: ResolvedVapidKeys): Messaging {
+function createMessaging(
+  config: Config,
+  logger: Logger,
+  vapid: ResolvedVapidKeys,
+  now: () => number,
+): Messaging {
   const telephony = createTelephony(config, {
     timeoutMs: config.providerTimeoutMs,
     onFailover: (error) =>
       logger.warn({ err: error.message }, 'telephony: first provider failed, trying the next'),
+    ...(config.providerHangSkipSeconds > 0
+      ? {
+          hangBreaker: {
+            openMs: config.providerHangSkipSeconds * 1000,
+            now,
+            onChange: (operation, change) =>
+              change.open
+                ? logger.error(
+                    {
+                      operation,
+                      timeouts: change.timeouts,
+                      retryAt: new Date(change.retryAtMs ?? 0).toISOString(),
+                    },
+                    'telephony: first provider does not answer; skipped, pages go to the next provider',
+                  )
+                : logger.info({ operation }, 'telephony: first provider answers again'),
+          },
+        }
+      : {}),
   });
   const email: EmailSender = config.smtpUrl
     ? createSmtpEmailSender(config)

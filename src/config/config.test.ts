@@ -29,4 +29,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ BALLOU_PROVIDER_TIMEOUT_MS: '2500' }).providerTimeoutMs).toBe(2500);
     expect(() => loadConfig({ BALLOU_PROVIDER_TIMEOUT_MS: '0' })).toThrow(/BALLOU_PROVIDER_TIMEOUT_MS/);
   });
+  it('skips a hanging 46elks for 30 s by default; 0 turns that off; a negative time is refused', () => {
+    expect(loadConfig({}).providerHangSkipSeconds).toBe(30);
+    expect(loadConfig({ BALLOU_PROVIDER_HANG_SKIP_SECONDS: '0' }).providerHangSkipSeconds).toBe(0);
+    expect(() => loadConfig({ BALLOU_PROVIDER_HANG_SKIP_SECONDS: '-5' })).toThrow(
+      /BALLOU_PROVIDER_HANG_SKIP_SECONDS/,
+    );
+  });
 });

@@ -40,6 +40,11 @@ export interface Config {
   pgPreparedStatements: boolean;
   /** How long a request to 46elks or Twilio may take before it counts as failed (and is retried). */
   providerTimeoutMs: number;
+  /**
+   * After two timeouts in a row, 46elks (SMS or calls) is skipped for this long and Twilio takes the
+   * pages directly (integrations/telephony/hang-breaker.ts); 0: always try 46elks first.
+   */
+  providerHangSkipSeconds: number;
   /** The bearer token Prometheus sends to `GET /metrics`; empty: the endpoint is off (404). */
   metricsToken: string;
   seller: SellerDetails;
@@ -230,6 +235,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     pgPreparedStatements: bool(env, 'BALLOU_PG_PREPARED_STATEMENTS', true),
     // A provider that hangs must not hold the job worker (and every page behind it) for long.
     providerTimeoutMs: int(env, 'BALLOU_PROVIDER_TIMEOUT_MS', 10_000, 100),
+    providerHangSkipSeconds: int(env, 'BALLOU_PROVIDER_HANG_SKIP_SECONDS', 30, 0),
     metricsToken: metricsToken(env),
     seller: {
       name: str(env, 'BALLOU_SELLER_NAME', 'Ballou Internet Services AB'),

@@ -5,6 +5,7 @@
  * through the page calls (busy). What must hold:
  * - every SMS page is retried with back-off (5 s, then 10 s …), Twilio tried each time 46elks fails,
  *   and a hanging request is given up after BALLOU_PROVIDER_TIMEOUT_MS: it does not hold the worker;
+ *   after two such timeouts in a row 46elks is skipped for a while (logged), pages going to Twilio;
  * - the call of every page still goes out at once, and its busy report sends the page e-mail;
  * - escalation is on time: the secondary is paged BALLOU_ESCALATE_SECONDARY_AFTER after the report,
  *   while the SMS is down, and the call reaches the provider within a few seconds of that;
@@ -197,6 +198,10 @@ for (const dialect of DIALECTS) {
         }
         const twilioTried = providers.twilio.requests.filter((r) => r.path.endsWith(smsPath.twilio)).length;
         expect(twilioTried, 'Twilio tried during the outage').toBeGreaterThan(0);
+        // 46elks hung: after two timeouts in a row it was skipped (hang-breaker.ts), and the log says so.
+        expect(server.logText()).toMatch(
+          /first provider does not answer; skipped, pages go to the next provider/,
+        );
         // A hanging request was given up after the timeout: the worker went on.
         const givenUp = await db
           .selectFrom('jobs')

@@ -41,6 +41,8 @@ export function createTelephony(
     return { providers, send: async () => fail(), call: async () => fail() };
   }
   const combined =
-    second === undefined ? first.adapter : withFallback(first.adapter, second.adapter, options);
+    second === undefined
+      ? first.adapter
+      : withFallback(first.adapter, second.adapter, { ...options, primaryName: first.provider });
   return { providers, send: (r) => combined.send(r), call: (r) => combined.call(r) };
 }

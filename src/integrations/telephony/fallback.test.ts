@@ -126,3 +126,91 @@ describe('createTelephony', () => {
     });
   });
 });
+
+describe('createTelephony with the hang breaker', () => {
+  const TIMEOUT_MS = 200;
+  let now = 0;
+  const changes: { operation: string; open: boolean }[] = [];
+  // With a recording 46elks takes calls itself (without one it leaves them to Twilio <Say>).
+  const make = () =>
+    createTelephony(
+      { ...config, elks: { ...config.elks, pageAudioUrl: 'https://desk.example/page.mp3' } },
+      {
+        timeoutMs: TIMEOUT_MS,
+        hangBreaker: {
+          openMs: 30_000,
+          now: () => now,
+          onChange: (operation, change) => changes.push({ operation, open: change.open }),
+        },
+      },
+    );
+  const elksSms = () => elks.requests.filter((r) => r.path.endsWith('/sms')).length;
+
+  it('skips a hanging 46elks after two timeouts: the next pages go to Twilio at once; a probe after the cool-down brings 46elks back', async () => {
+    now = 1_000_000;
+    changes.length = 0;
+    const telephony = make();
+    elks.outage({ hangMs: 5_000 }, '/a1/sms');
+    try {
+      // Two pages wait for the timeout, then go through Twilio.
+      for (const message of ['sida 1', 'sida 2']) {
+        const receipt = await telephony.send({ to: '+46701234567', message });
+        expect(receipt.provider).toBe('twilio');
+      }
+      expect(elksSms()).toBe(2);
+      expect(changes).toEqual([{ operation: 'sms', open: true }]);
+
+      // The third is not held by the hang: 46elks is not asked, Twilio takes it well within the timeout.
+      const started = performance.now();
+      expect((await telephony.send({ to: '+46701234567', message: 'sida 3' })).provider).toBe('twilio');
+      expect(performance.now() - started).toBeLessThan(TIMEOUT_MS);
+      expect(elksSms()).toBe(2);
+      // Calls are a different operation: 46elks still takes them (with a recording: its speech is English).
+      const call = { to: '+46701234567', message: 'samtal', audioUrl: 'https://desk.example/page.mp3' };
+      expect((await telephony.call(call)).provider).toBe('46elks');
+
+      // After the cool-down one page tries 46elks again: still hanging, so skipped for another while.
+      now += 30_000;
+      expect((await telephony.send({ to: '+46701234567', message: 'sida 4' })).provider).toBe('twilio');
+      expect(elksSms()).toBe(3);
+      expect((await telephony.send({ to: '+46701234567', message: 'sida 5' })).provider).toBe('twilio');
+      expect(elksSms()).toBe(3);
+
+      // 46elks is back: the next probe goes through it, and so does everything after.
+      elks.outage(null);
+      now += 30_000;
+      expect((await telephony.send({ to: '+46701234567', message: 'sida 6' })).provider).toBe('46elks');
+      expect((await telephony.send({ to: '+46701234567', message: 'sida 7' })).provider).toBe('46elks');
+      expect(changes).toEqual([
+        { operation: 'sms', open: true },
+        { operation: 'sms', open: true },
+        { operation: 'sms', open: false },
+      ]);
+      expect(twilio.messages.map((m) => m.body)).toEqual(['sida 1', 'sida 2', 'sida 3', 'sida 4', 'sida 5']);
+    } finally {
+      elks.outage(null);
+    }
+  });
+
+  it('skipped 46elks and a failing Twilio: the error says 46elks was skipped, retryable', async () => {
+    now = 2_000_000;
+    const telephony = make();
+    elks.outage({ hangMs: 5_000 }, '/a1/sms');
+    twilio.outage({ status: 503 }, '/Messages.json');
+    try {
+      for (let i = 0; i < 2; i++)
+        await expect(telephony.send({ to: '+46701234567', message: `x${i}` })).rejects.toBeInstanceOf(
+          DeliveryError,
+        );
+      const error = await telephony.send({ to: '+46701234567', message: 'x2' }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ provider: 'twilio', retryable: true });
+      expect((error as DeliveryError).message).toMatch(
+        /^46elks skipped: it did not answer its last requests \(tried again from .*\); fallback: twilio answered 503/,
+      );
+      expect(elksSms()).toBe(2);
+    } finally {
+      elks.outage(null);
+      twilio.outage(null);
+    }
+  });
+});

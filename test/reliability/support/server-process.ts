@@ -158,10 +158,14 @@ export class ServerProcess {
     clearTimeout(timer);
   }
 
+  /** The whole log so far. */
+  logText(): string {
+    return fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, 'utf8') : '';
+  }
+
   /** The end of the log, for failure messages. */
   logTail(lines = 60): string {
-    const text = fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, 'utf8') : '';
-    return `--- last ${lines} lines of ${this.logFile}\n${text.split('\n').slice(-lines).join('\n')}`;
+    return `--- last ${lines} lines of ${this.logFile}\n${this.logText().split('\n').slice(-lines).join('\n')}`;
   }
 }
 
