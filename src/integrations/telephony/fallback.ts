@@ -23,6 +23,9 @@ export interface FallbackOptions {
  * message. Other errors (bugs) are not swallowed. When both fail, the error is the secondary's, with the
  * primary's in `causes`; it is retryable if either failure was.
  *
+ * With `hangBreaker`, a primary that timed out on its last requests is skipped for a while (the error,
+ * should the secondary fail too, says so), so a hanging provider does not cost every page the timeout.
+ *
  * Note: a primary that timed out may still have sent the message, so a failover can page twice — on
  * purpose: a duplicate page is better than a missed one.
  */
