@@ -6,7 +6,7 @@ import { startSmtpStandIn, type SmtpStandIn } from '../stand-ins/smtp-stand-in.j
 import { DESKTOP, E2E_ENABLED, launchBrowser, logIn, openPage, type WatchedPage } from './support/browser.js';
 import { PASSWORD, startE2eServer, type E2eServer } from './support/e2e-server.js';
 
-describe.skipIf(!E2E_ENABLED)('staff two-factor login and password reset in Chromium', () => {
+describe.skipIf(!E2E_ENABLED)('staff two-factor login, password reset and change in Chromium', () => {
   let server: E2eServer;
   let smtp: SmtpStandIn;
   let browser: Browser;
@@ -26,6 +26,7 @@ describe.skipIf(!E2E_ENABLED)('staff two-factor login and password reset in Chro
     browser = await launchBrowser();
     await server.user({ email: 'frida@ballou.example', role: 'manager' });
     await server.user({ email: 'bo@ballou.example', role: 'engineer' });
+    await server.user({ email: 'cecilia@ballou.example', role: 'engineer' });
   });
   afterAll(async () => {
     for (const p of open) await p.context.close();
@@ -92,6 +93,28 @@ describe.skipIf(!E2E_ENABLED)('staff two-factor login and password reset in Chro
     await page.getByRole('button', { name: 'Spara lösenordet' }).click();
     await page.getByRole('status').filter({ hasText: 'Lösenordet är bytt' }).waitFor();
     await logIn(page, 'bo@ballou.example', fresh);
+    await page.getByRole('heading', { name: 'Mina larm' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('an engineer changes the password under My account, giving the current one', async () => {
+    const { page, errors, shot } = await newPage();
+    await logIn(page, 'cecilia@ballou.example', PASSWORD);
+    await page.getByRole('heading', { name: 'Mina larm' }).waitFor();
+    await page.getByRole('link', { name: 'Mitt konto' }).click();
+    const form = page.getByRole('form', { name: 'Lösenord' });
+    const fresh = 'ett annat långt lösenord för cissi';
+    await form.getByLabel(/^Nuvarande lösenord/).fill('inte alls det rätta lösenordet');
+    await form.getByLabel(/^Nytt lösenord/).fill(fresh);
+    await form.getByLabel(/^Upprepa lösenordet/).fill(fresh);
+    await form.getByRole('button', { name: 'Byt lösenord' }).click();
+    await form.getByText('is not your current password').waitFor();
+    await shot('account-password-wrong-current');
+    await form.getByLabel(/^Nuvarande lösenord/).fill(PASSWORD);
+    await form.getByRole('button', { name: 'Byt lösenord' }).click();
+    await form.getByRole('status').filter({ hasText: 'Lösenordet är bytt' }).waitFor();
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+    await logIn(page, 'cecilia@ballou.example', fresh);
     await page.getByRole('heading', { name: 'Mina larm' }).waitFor();
     expect(errors).toEqual([]);
   });

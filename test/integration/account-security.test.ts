@@ -530,3 +530,91 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+for (const dialect of DIALECTS) {
+  describe(`changing my password on ${dialect}`, () => {
+    let t: TestApp;
+    let smtp: SmtpStandIn;
+    let worker: JobWorker;
+    const { login, as, browserOf } = helpers(() => t);
+    const EMAIL = 'gustav@ballou.example';
+
+    beforeAll(async () => {
+      smtp = await startSmtpStandIn();
+      t = await setUp(dialect, {}, smtp);
+      worker = new JobWorker(t.ctx, { workerId: 'test', handlers: jobHandlers });
+      await createUser(t.ctx, SYSTEM, { email: EMAIL, name: 'Gustav', password: PASSWORD, role: 'engineer' });
+    });
+    afterAll(async () => {
+      await t?.close();
+      await smtp?.close();
+    });
+
+    const change = (b: Browser, currentPassword: string, newPassword: string) =>
+      as(b, 'POST', '/api/v1/auth/password', { currentPassword, newPassword });
+    const passwordHash = async () =>
+      (
+        await t.ctx.db
+          .selectFrom('users')
+          .select('password_hash')
+          .where('email', '=', EMAIL)
+          .executeTakeFirstOrThrow()
+      ).password_hash;
+
+    it('refuses a wrong current password, a weak or unchanged new one, naming the field, and changes nothing', async () => {
+      const b = browserOf(await login(EMAIL, PASSWORD));
+      const hash = await passwordHash();
+      const audits = (await t.ctx.db.selectFrom('audit_log').selectAll().execute()).length;
+      for (const [current, next, path] of [
+        ['fel lösenord helt och hållet', NEW_PASSWORD, '/currentPassword'],
+        [PASSWORD, 'kort', '/newPassword'],
+        [PASSWORD, 'gustav-är-mitt-namn-2026', '/newPassword'],
+        [PASSWORD, PASSWORD, '/newPassword'],
+      ] as const) {
+        const res = await change(b, current, next);
+        expect(res.statusCode, `${current} → ${next}`).toBe(400);
+        expect(res.json().errors[0].path).toBe(path);
+      }
+      expect(await passwordHash()).toBe(hash);
+      expect((await t.ctx.db.selectFrom('audit_log').selectAll().execute()).length).toBe(audits);
+      // Without the session's CSRF token a cookie alone changes nothing.
+      const forged = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: { cookie: b.cookie },
+        payload: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD },
+      });
+      expect(forged.statusCode).toBe(403);
+      expect(await passwordHash()).toBe(hash);
+    });
+
+    it('refuses an API token: a password belongs to its signed-in user', async () => {
+      const token = await t.token('engineer');
+      const res = await t.call('POST', '/api/v1/auth/password', token, {
+        currentPassword: PASSWORD,
+        newPassword: NEW_PASSWORD,
+      });
+      expect(res.statusCode).toBe(403);
+    });
+
+    it('changes it: this session goes on, the other sessions end, the old password stops working, the owner is told', async () => {
+      const here = browserOf(await login(EMAIL, PASSWORD));
+      const elsewhere = browserOf(await login(EMAIL, PASSWORD));
+      expect((await change(here, PASSWORD, NEW_PASSWORD)).statusCode).toBe(204);
+      expect((await as(here, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
+      expect((await as(elsewhere, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
+      expect((await login(EMAIL, PASSWORD)).statusCode).toBe(401);
+      expect((await login(EMAIL, NEW_PASSWORD)).statusCode).toBe(200);
+      while ((await worker.runOnce()) > 0);
+      const mail = smtp.messages.filter((m) => m.envelope.to.includes(EMAIL)).at(-1);
+      expect(mail?.subject).toContain('Your password was changed');
+      const audit = await t.ctx.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'auth.password_changed')
+        .execute();
+      expect(audit).toHaveLength(1);
+      expect(JSON.stringify(audit)).not.toContain(NEW_PASSWORD);
+    });
+  });
+}

@@ -364,7 +364,7 @@ for (const dialect of DIALECTS) {
 
 // The counters live in each node's memory: one engine is enough.
 describe('rate limits beside the login', () => {
-  it('limits the password-reset and second-step routes per client address like the login', async () => {
+  it('limits the password-reset, password-change and second-step routes per client address like the login', async () => {
     const limited = await startTestApp('sqlite', { BALLOU_LOGIN_RATE_LIMIT: '3' });
     try {
       for (const [url, payload] of [
@@ -378,6 +378,32 @@ describe('rate limits beside the login', () => {
         expect(statuses.slice(3), url).toEqual([429, 429]);
         expect(statuses.slice(0, 3), url).not.toContain(429);
       }
+      // Guessing the current password from a stolen session: refused (400), then limited.
+      await createUser(limited.ctx, SYSTEM, {
+        email: 'tove@ballou.example',
+        name: 'Tove',
+        password: 'rätt lösenord för T 12345',
+        role: 'engineer',
+      });
+      const login = await limited.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'tove@ballou.example', password: 'rätt lösenord för T 12345' },
+      });
+      const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i += 1)
+        statuses.push(
+          (
+            await limited.app.inject({
+              method: 'POST',
+              url: '/api/v1/auth/password',
+              headers: { cookie, 'x-csrf-token': login.json().csrfToken },
+              payload: { currentPassword: `gissning ${i} lång nog`, newPassword: 'whatever-password-1' },
+            })
+          ).statusCode,
+        );
+      expect(statuses).toEqual([400, 400, 400, 429, 429]);
     } finally {
       await limited.close();
     }

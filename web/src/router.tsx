@@ -150,7 +150,7 @@ const router = createBrowserRouter([
       {
         path: '/account',
         element: (
-          <RequireRole roles={STAFF}>
+          <RequireRole roles={[...STAFF, 'customer']}>
             <AccountPage />
           </RequireRole>
         ),

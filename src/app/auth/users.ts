@@ -43,7 +43,7 @@ export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 128;
 
 /** Password rule of ASVS 2.1: long enough, not absurdly long, not the e-mail itself. */
-export function checkPassword(password: string, email: string): void {
+export function checkPassword(password: string, email: string, path = '/password'): void {
   const problem =
     password.length < MIN_PASSWORD_LENGTH
       ? `must be at least ${MIN_PASSWORD_LENGTH} characters`
@@ -53,9 +53,7 @@ export function checkPassword(password: string, email: string): void {
           ? 'must not contain the e-mail name'
           : undefined;
   if (problem)
-    throw new DomainError('VALIDATION_FAILED', `password ${problem}`, [
-      { path: '/password', message: problem },
-    ]);
+    throw new DomainError('VALIDATION_FAILED', `password ${problem}`, [{ path, message: problem }]);
 }
 
 export interface CreateUserInput {

@@ -169,13 +169,20 @@ export async function setPasswordHash(db: DbOrTrx, userId: string, hash: string)
     .execute();
 }
 
-export async function revokeUserSessions(db: DbOrTrx, userId: string, at: string): Promise<void> {
-  await db
+export async function revokeUserSessions(
+  db: DbOrTrx,
+  userId: string,
+  at: string,
+  /** A session to leave open (the one that changed the password). */
+  exceptSessionId?: string,
+): Promise<void> {
+  let query = db
     .updateTable('sessions')
     .set({ revoked_at: at })
     .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .execute();
+    .where('revoked_at', 'is', null);
+  if (exceptSessionId !== undefined) query = query.where('id', '!=', exceptSessionId);
+  await query.execute();
 }
 
 /** Deletes login challenges and reset links that expired before `cutoff` (they are worthless by then). */

@@ -71,7 +71,7 @@ export function AppLayout() {
       to: '/account',
       label: t('nav.account'),
       icon: <IconUserShield size={18} />,
-      roles: ['admin', 'manager', 'engineer', 'billing'],
+      roles: ['admin', 'manager', 'engineer', 'billing', 'customer'],
     },
     {
       to: '/portal/invoices',

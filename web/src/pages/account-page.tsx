@@ -16,12 +16,13 @@ import {
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { post } from '../api/client';
-import { useMe } from '../auth/session';
+import { STAFF, useMe } from '../auth/session';
 import { ErrorAlert } from '../components/error-alert';
 import { Loading } from '../components/loading';
 import { formatDateTime } from '../lib/time';
 import { useApi } from '../lib/use-api';
 import { useSubmit } from '../lib/use-form-errors';
+import { ChangePasswordCard } from './change-password-card';
 
 interface TotpStatus {
   enabled: boolean;
@@ -31,8 +32,26 @@ interface TotpStatus {
   recoveryCodesLeft: number;
 }
 
-/** My account: two-factor login with an authenticator app (staff), and its recovery codes. */
+/** My account: two-factor login with an authenticator app (staff) and its recovery codes; the password. */
 export default function AccountPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  return (
+    <Stack maw={640}>
+      <Title order={2}>{t('account.title')}</Title>
+      <Text>{me.name}</Text>
+      {me.totpEnrolmentRequired && (
+        <Alert color="orange" role="alert">
+          {t('account.required')}
+        </Alert>
+      )}
+      {STAFF.includes(me.role) && <TotpCard />}
+      <ChangePasswordCard />
+    </Stack>
+  );
+}
+
+function TotpCard() {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const status = useApi<TotpStatus>('/auth/totp');
@@ -89,118 +108,104 @@ export default function AccountPage() {
   };
 
   return (
-    <Stack maw={640}>
-      <Title order={2}>{t('account.title')}</Title>
-      <Text>{me.name}</Text>
-      {me.totpEnrolmentRequired && (
-        <Alert color="orange" role="alert">
-          {t('account.required')}
-        </Alert>
-      )}
-      <Card withBorder padding="sm">
-        <Stack gap="xs">
-          <Group>
-            <Title order={3} size="h5">
-              {t('account.totp')}
-            </Title>
-            <Badge color={s.enabled ? 'green' : 'gray'} data-testid="totp-state">
-              {s.enabled ? t('account.on') : t('account.off')}
-            </Badge>
-          </Group>
-          {s.enabled && s.enabledAt && (
-            <Text size="sm">
-              {t('account.enabledAt', {
-                at: formatDateTime(s.enabledAt, i18n.language),
-                left: s.recoveryCodesLeft,
-              })}
-            </Text>
-          )}
-          {recoveryCodes && (
-            <Alert color="yellow" title={t('account.recoveryTitle')}>
-              <Text size="sm">{t('account.recoveryHelp')}</Text>
-              <List size="sm" data-testid="recovery-codes">
-                {recoveryCodes.map((c) => (
-                  <List.Item key={c}>
-                    <Code>{c}</Code>
-                  </List.Item>
-                ))}
-              </List>
-            </Alert>
-          )}
-          {!s.enabled && !enrolment && (
-            <>
-              <Text size="sm">{t('account.totpHelp')}</Text>
-              <Button w="fit-content" onClick={() => void enrol()} loading={step.busy}>
-                {t('account.enrol')}
+    <Card withBorder padding="sm">
+      <Stack gap="xs">
+        <Group>
+          <Title order={3} size="h5">
+            {t('account.totp')}
+          </Title>
+          <Badge color={s.enabled ? 'green' : 'gray'} data-testid="totp-state">
+            {s.enabled ? t('account.on') : t('account.off')}
+          </Badge>
+        </Group>
+        {s.enabled && s.enabledAt && (
+          <Text size="sm">
+            {t('account.enabledAt', {
+              at: formatDateTime(s.enabledAt, i18n.language),
+              left: s.recoveryCodesLeft,
+            })}
+          </Text>
+        )}
+        {recoveryCodes && (
+          <Alert color="yellow" title={t('account.recoveryTitle')}>
+            <Text size="sm">{t('account.recoveryHelp')}</Text>
+            <List size="sm" data-testid="recovery-codes">
+              {recoveryCodes.map((c) => (
+                <List.Item key={c}>
+                  <Code>{c}</Code>
+                </List.Item>
+              ))}
+            </List>
+          </Alert>
+        )}
+        {!s.enabled && !enrolment && (
+          <>
+            <Text size="sm">{t('account.totpHelp')}</Text>
+            <Button w="fit-content" onClick={() => void enrol()} loading={step.busy}>
+              {t('account.enrol')}
+            </Button>
+          </>
+        )}
+        {enrolment && (
+          <form onSubmit={confirm} aria-label={t('account.confirmTitle')}>
+            <Stack gap="xs">
+              <Text size="sm">{t('account.scan')}</Text>
+              <Anchor href={enrolment.uri}>{t('account.openApp')}</Anchor>
+              <Text size="sm">
+                {t('account.secret')} <Code data-testid="totp-secret">{enrolment.secret}</Code>
+              </Text>
+              <TextInput
+                label={t('login.code')}
+                autoComplete="one-time-code"
+                inputMode="numeric"
+                required
+                value={code}
+                onChange={(e) => setCode(e.currentTarget.value)}
+                error={step.fieldErrors.code}
+              />
+              <Button type="submit" w="fit-content" loading={step.busy}>
+                {t('account.confirm')}
               </Button>
-            </>
-          )}
-          {enrolment && (
-            <form onSubmit={confirm} aria-label={t('account.confirmTitle')}>
-              <Stack gap="xs">
-                <Text size="sm">{t('account.scan')}</Text>
-                <Anchor href={enrolment.uri}>{t('account.openApp')}</Anchor>
-                <Text size="sm">
-                  {t('account.secret')} <Code data-testid="totp-secret">{enrolment.secret}</Code>
-                </Text>
-                <TextInput
-                  label={t('login.code')}
-                  autoComplete="one-time-code"
-                  inputMode="numeric"
-                  required
-                  value={code}
-                  onChange={(e) => setCode(e.currentTarget.value)}
-                  error={step.fieldErrors.code}
-                />
-                <Button type="submit" w="fit-content" loading={step.busy}>
-                  {t('account.confirm')}
-                </Button>
-              </Stack>
-            </form>
-          )}
-          {s.enabled && (
-            <form onSubmit={disable} aria-label={t('account.disableTitle')}>
-              <Stack gap="xs">
-                <TextInput
-                  label={t('login.code')}
-                  autoComplete="one-time-code"
-                  inputMode="numeric"
-                  value={code}
-                  onChange={(e) => setCode(e.currentTarget.value)}
-                  error={step.fieldErrors.code}
-                />
-                <Button
-                  variant="default"
-                  w="fit-content"
-                  onClick={() => void regenerate()}
-                  loading={step.busy}
-                >
-                  {t('account.newRecoveryCodes')}
-                </Button>
-                {!s.required && (
-                  <>
-                    <PasswordInput
-                      label={t('login.password')}
-                      autoComplete="current-password"
-                      value={password}
-                      onChange={(e) => setPassword(e.currentTarget.value)}
-                      error={step.fieldErrors.password}
-                    />
-                    <Button type="submit" color="red" variant="outline" w="fit-content" loading={step.busy}>
-                      {t('account.disable')}
-                    </Button>
-                  </>
-                )}
-              </Stack>
-            </form>
-          )}
-          {step.formError && (
-            <Text c="red" size="sm" role="alert">
-              {step.formError}
-            </Text>
-          )}
-        </Stack>
-      </Card>
-    </Stack>
+            </Stack>
+          </form>
+        )}
+        {s.enabled && (
+          <form onSubmit={disable} aria-label={t('account.disableTitle')}>
+            <Stack gap="xs">
+              <TextInput
+                label={t('login.code')}
+                autoComplete="one-time-code"
+                inputMode="numeric"
+                value={code}
+                onChange={(e) => setCode(e.currentTarget.value)}
+                error={step.fieldErrors.code}
+              />
+              <Button variant="default" w="fit-content" onClick={() => void regenerate()} loading={step.busy}>
+                {t('account.newRecoveryCodes')}
+              </Button>
+              {!s.required && (
+                <>
+                  <PasswordInput
+                    label={t('login.password')}
+                    autoComplete="current-password"
+                    value={password}
+                    onChange={(e) => setPassword(e.currentTarget.value)}
+                    error={step.fieldErrors.password}
+                  />
+                  <Button type="submit" color="red" variant="outline" w="fit-content" loading={step.busy}>
+                    {t('account.disable')}
+                  </Button>
+                </>
+              )}
+            </Stack>
+          </form>
+        )}
+        {step.formError && (
+          <Text c="red" size="sm" role="alert">
+            {step.formError}
+          </Text>
+        )}
+      </Stack>
+    </Card>
   );
 }

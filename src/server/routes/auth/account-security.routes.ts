@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../../app/app-context.js';
+import { changePassword } from '../../../app/auth/password-change.js';
 import { confirmPasswordReset, requestPasswordReset } from '../../../app/auth/password-reset.js';
 import {
   confirmTotpEnrolment,
@@ -11,7 +12,7 @@ import {
   totpStatus,
 } from '../../../app/auth/totp.js';
 import { principalOf } from '../../plugins/auth.js';
-import { STAFF } from '../../route-access.js';
+import { EVERYONE, STAFF } from '../../route-access.js';
 import { Email, IdParams, STANDARD_ERRORS } from '../../schemas/common.js';
 
 const Code = Type.String({
@@ -23,7 +24,7 @@ const RecoveryCodes = Type.Object({
   recoveryCodes: Type.Array(Type.String(), { description: 'shown once; each works once' }),
 });
 
-/** TOTP two-factor for staff and password reset by e-mail (ASVS 2.5, 2.8). */
+/** TOTP two-factor for staff, password reset by e-mail and password change (ASVS 2.5, 2.8, 6.2). */
 export const accountSecurityRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const limited = { max: ctx.config.loginRateLimitPerMinute, timeWindow: '1 minute' };
 
@@ -173,6 +174,34 @@ export const accountSecurityRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
     },
     async (request, reply) => {
       await confirmPasswordReset(ctx, { ...request.body, requestId: request.id });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      config: { access: { roles: EVERYONE }, rateLimit: limited },
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Change my password, giving the current one; ends my other sessions and tells me by e-mail (not with an API token)',
+        body: Type.Object(
+          {
+            currentPassword: Type.String({ minLength: 1, maxLength: 1000 }),
+            newPassword: Type.String({ minLength: 1, maxLength: 1000 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null({ description: 'done, no body' }), ...STANDARD_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      await changePassword(ctx, principalOf(request), {
+        ...request.body,
+        sessionId: request.sessionId,
+        requestId: request.id,
+      });
       return reply.code(204).send(null);
     },
   );

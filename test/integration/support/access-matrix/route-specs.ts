@@ -65,6 +65,11 @@ const API: Record<string, RouteSpec> = {
   'POST /auth/totp/disable': { sessionOnly: true, body: () => ({ password: PASSWORD, code: '123456' }) },
   'POST /auth/totp/recovery-codes': { sessionOnly: true, body: () => ({ code: '123456' }) },
   'POST /users/:id/totp/reset': { params: id('userId'), body: () => ({}) },
+  // A wrong current password: refused by the use case itself, so the matrix's accounts keep theirs.
+  'POST /auth/password': {
+    sessionOnly: true,
+    body: () => ({ currentPassword: 'inte-det-rätta-lösenordet', newPassword: 'ett-nytt-långt-lösenord-9' }),
+  },
   'POST /auth/password-reset': { body: (s) => ({ email: s.userEmail }) },
   'POST /auth/password-reset/confirm': {
     body: () => ({ token: randomUUID(), password: 'ett-nytt-långt-lösenord-9' }),

@@ -1,0 +1,74 @@
+import {
+  invalidatePasswordResets,
+  revokeUserSessions,
+  setPasswordHash,
+} from '../../db/repositories/account-security.repository.js';
+import { appendAudit } from '../../db/repositories/audit.repository.js';
+import { findUser } from '../../db/repositories/auth.repository.js';
+import { toDbInstant } from '../../db/instant.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { Principal } from '../../domain/shared/roles.js';
+import type { AppContext } from '../app-context.js';
+import { enqueueMessage } from '../messaging/enqueue-message.js';
+import { hashPassword, verifyPassword } from './secrets.js';
+import { checkPassword } from './users.js';
+
+/**
+ * A signed-in user changes their own password, proving the current one (ASVS 6.2.2, 6.2.3). The other
+ * sessions of the account end (this one goes on), unused reset links stop working, and the owner gets a
+ * notice by e-mail (ASVS 6.3.7 / 2.2.3). A wrong current password changes nothing; the route is
+ * rate-limited like the login.
+ */
+export async function changePassword(
+  ctx: AppContext,
+  principal: Principal,
+  input: { currentPassword: string; newPassword: string; sessionId: string | null; requestId?: string },
+): Promise<void> {
+  if (principal.kind !== 'user' || input.sessionId === null)
+    throw new DomainError('FORBIDDEN', 'a password is changed by its signed-in user, not with an API token');
+  const user = await findUser(ctx.db, principal.id);
+  if (!user || user.disabled_at) throw new DomainError('USER_NOT_FOUND', 'user not found');
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+    ctx.logger.warn(
+      { userId: user.id, requestId: input.requestId },
+      'password change refused: wrong current password',
+    );
+    throw new DomainError('VALIDATION_FAILED', 'the current password is wrong', [
+      { path: '/currentPassword', message: 'is not your current password' },
+    ]);
+  }
+  checkPassword(input.newPassword, user.email, '/newPassword');
+  if (input.newPassword === input.currentPassword)
+    throw new DomainError('VALIDATION_FAILED', 'the new password is the current one', [
+      { path: '/newPassword', message: 'must differ from the current password' },
+    ]);
+  const hash = await hashPassword(input.newPassword);
+  const nowMs = ctx.clock.now();
+  const at = toDbInstant(nowMs);
+  await ctx.db.transaction().execute(async (trx) => {
+    await setPasswordHash(trx, user.id, hash);
+    await invalidatePasswordResets(trx, user.id, at);
+    await revokeUserSessions(trx, user.id, at, input.sessionId ?? undefined);
+    await enqueueMessage(trx, ctx, {
+      channel: 'email',
+      to: user.email,
+      subject: 'Ditt lösenord är ändrat / Your password was changed',
+      body: [
+        'Lösenordet till ditt konto hos Ballou har just ändrats av en inloggad användare. Alla andra inloggningar har avslutats.',
+        'Var det inte du? Kontakta oss genast.',
+        '',
+        'The password of your Ballou account was just changed from a signed-in session. Every other session has been ended.',
+        'If this was not you, contact us at once.',
+      ].join('\n'),
+    });
+    await appendAudit(trx, {
+      atMs: nowMs,
+      actor: { type: 'user', id: user.id, name: user.email },
+      action: 'auth.password_changed',
+      entityType: 'user',
+      entityId: user.id,
+      customerId: user.customer_id,
+      requestId: input.requestId ?? null,
+    });
+  });
+}
