@@ -12,6 +12,8 @@ import { DomainError } from '../../domain/shared/domain-error.js';
 import { STAFF_ROLES, type Principal } from '../../domain/shared/roles.js';
 import { auditActor, requireRole } from '../access.js';
 import type { AppContext } from '../app-context.js';
+import { enqueueMessages } from '../messaging/enqueue-message.js';
+import { contactChangeNotices } from './contact-change-notices.js';
 
 export type NotifyChannel = 'sms' | 'email';
 
@@ -97,7 +99,8 @@ export async function getEngineer(ctx: AppContext, principal: Principal, id: str
 
 /**
  * Changes an engineer. A new phone number redirects every page, so the change is audited with the old
- * and new values (and, once messaging exists, both numbers are told).
+ * and new values, and both numbers and the engineer's e-mail are told (contact-change-notices.ts), in
+ * the same transaction.
  */
 export async function updateEngineer(
   ctx: AppContext,
@@ -131,6 +134,8 @@ export async function updateEngineer(
       ...(input.notifyChannel !== undefined ? { notify_channel: input.notifyChannel } : {}),
     });
     const after = (await findEngineer(trx, id)) as EngineerRow;
+    const notices = contactChangeNotices(before, after, principal.name);
+    if (notices.length > 0) await enqueueMessages(trx, ctx, notices);
     await appendAudit(trx, {
       atMs: nowMs,
       actor: auditActor(principal),
