@@ -10,6 +10,7 @@ import { toDbInstant } from '../../db/instant.js';
 import type { UserRow } from '../../db/tables/auth.table.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import { isRole, type Principal, type Role } from '../../domain/shared/roles.js';
+import { isEasilyGuessed } from './password-guessability.js';
 import { auditActor, requireRole } from '../access.js';
 import type { AppContext } from '../app-context.js';
 import { hashPassword } from './secrets.js';
@@ -42,7 +43,7 @@ export function toUserView(row: UserRow): UserView {
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 128;
 
-/** Password rule of ASVS 2.1: long enough, not absurdly long, not the e-mail itself. */
+/** Password rule of ASVS 2.1: long enough, not absurdly long, not the e-mail itself, not easily guessed. */
 export function checkPassword(password: string, email: string, path = '/password'): void {
   const problem =
     password.length < MIN_PASSWORD_LENGTH
@@ -51,7 +52,9 @@ export function checkPassword(password: string, email: string, path = '/password
         ? `must be at most ${MAX_PASSWORD_LENGTH} characters`
         : password.toLowerCase().includes(email.split('@')[0]?.toLowerCase() || '\u0000')
           ? 'must not contain the e-mail name'
-          : undefined;
+          : isEasilyGuessed(password, ['ballou', 'jour', ...email.split(/[@.]/)])
+            ? 'is too easy to guess: a common password, a keyboard row, a repetition or a sequence'
+            : undefined;
   if (problem)
     throw new DomainError('VALIDATION_FAILED', `password ${problem}`, [{ path, message: problem }]);
 }
