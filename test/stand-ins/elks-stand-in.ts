@@ -58,6 +58,8 @@ export interface ElksStandIn {
   sms: ElksSms[];
   calls: ElksCall[];
   failNext(n: number, status: number): void;
+  /** SMS and calls to these numbers are refused as 46elks refuses a number it cannot reach (400). */
+  unreachable: Set<string>;
   delayNext(n: number, ms: number): void;
   /** See HttpStandIn: the next `n` requests get no answer; an outage of some or all requests. */
   hangNext(n: number, ms: number): void;
@@ -124,6 +126,7 @@ export async function start46elksStandIn(options: ElksStandInOptions = {}): Prom
   const password = options.password ?? 'elks-password';
   const sms: ElksSms[] = [];
   const calls: ElksCall[] = [];
+  const unreachable = new Set<string>();
 
   const text = (status: number, body: string): StandInReply => ({ status, body });
 
@@ -133,7 +136,7 @@ export async function start46elksStandIn(options: ElksStandInOptions = {}): Prom
       const f = req.form;
       for (const key of ['from', 'to', 'message'])
         if (f[key] === undefined || f[key] === '') return text(400, `Missing key ${key}`);
-      if (!E164.test(f.to ?? '')) return text(400, 'Invalid to number');
+      if (!E164.test(f.to ?? '') || unreachable.has(f.to ?? '')) return text(400, 'Invalid to number');
       const message = f.message ?? '';
       const record: ElksSms = {
         id: `s${randomHex(32)}`,
@@ -155,7 +158,7 @@ export async function start46elksStandIn(options: ElksStandInOptions = {}): Prom
       const f = req.form;
       for (const key of ['from', 'to', 'voice_start'])
         if (f[key] === undefined || f[key] === '') return text(400, `Missing key ${key}`);
-      if (!E164.test(f.to ?? '')) return text(400, 'Invalid to number');
+      if (!E164.test(f.to ?? '') || unreachable.has(f.to ?? '')) return text(400, 'Invalid to number');
       const voiceStart = f.voice_start ?? '';
       if (!/^https?:\/\//.test(voiceStart)) {
         try {
@@ -213,6 +216,7 @@ export async function start46elksStandIn(options: ElksStandInOptions = {}): Prom
     sms,
     calls,
     failNext: http.failNext,
+    unreachable,
     delayNext: http.delayNext,
     hangNext: http.hangNext,
     outage: http.outage,
