@@ -16,7 +16,7 @@ import { checkPassword } from './users.js';
 /**
  * A signed-in user changes their own password, proving the current one (ASVS 6.2.2, 6.2.3). The other
  * sessions of the account end (this one goes on), unused reset links stop working, and the owner gets a
- * notice by e-mail (ASVS 6.3.7 / 2.2.3). A wrong current password changes nothing; the route is
+ * notice by e-mail (ASVS 4.0.3 2.2.3). A wrong current password changes nothing; the route is
  * rate-limited like the login.
  */
 export async function changePassword(
