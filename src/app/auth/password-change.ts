@@ -1,15 +1,8 @@
-import {
-  invalidatePasswordResets,
-  revokeUserSessions,
-  setPasswordHash,
-} from '../../db/repositories/account-security.repository.js';
-import { appendAudit } from '../../db/repositories/audit.repository.js';
 import { findUser } from '../../db/repositories/auth.repository.js';
-import { toDbInstant } from '../../db/instant.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Principal } from '../../domain/shared/roles.js';
 import type { AppContext } from '../app-context.js';
-import { enqueueMessage } from '../messaging/enqueue-message.js';
+import { replacePassword } from './replace-password.js';
 import { hashPassword, verifyPassword } from './secrets.js';
 import { checkPassword } from './users.js';
 
@@ -43,32 +36,13 @@ export async function changePassword(
       { path: '/newPassword', message: 'must differ from the current password' },
     ]);
   const hash = await hashPassword(input.newPassword);
-  const nowMs = ctx.clock.now();
-  const at = toDbInstant(nowMs);
-  await ctx.db.transaction().execute(async (trx) => {
-    await setPasswordHash(trx, user.id, hash);
-    await invalidatePasswordResets(trx, user.id, at);
-    await revokeUserSessions(trx, user.id, at, input.sessionId ?? undefined);
-    await enqueueMessage(trx, ctx, {
-      channel: 'email',
-      to: user.email,
-      subject: 'Ditt lösenord är ändrat / Your password was changed',
-      body: [
-        'Lösenordet till ditt konto hos Ballou har just ändrats av en inloggad användare. Alla andra inloggningar har avslutats.',
-        'Var det inte du? Kontakta oss genast.',
-        '',
-        'The password of your Ballou account was just changed from a signed-in session. Every other session has been ended.',
-        'If this was not you, contact us at once.',
-      ].join('\n'),
-    });
-    await appendAudit(trx, {
-      atMs: nowMs,
-      actor: { type: 'user', id: user.id, name: user.email },
-      action: 'auth.password_changed',
-      entityType: 'user',
-      entityId: user.id,
-      customerId: user.customer_id,
-      requestId: input.requestId ?? null,
-    });
-  });
+  await ctx.db.transaction().execute((trx) =>
+    replacePassword(trx, ctx, user, {
+      hash,
+      nowMs: ctx.clock.now(),
+      via: 'change',
+      keepSessionId: input.sessionId ?? undefined,
+      ...(input.requestId ? { requestId: input.requestId } : {}),
+    }),
+  );
 }

@@ -3,8 +3,6 @@ import {
   insertPasswordReset,
   invalidatePasswordResets,
   latestPasswordReset,
-  revokeUserSessions,
-  setPasswordHash,
   usePasswordReset,
 } from '../../db/repositories/account-security.repository.js';
 import { appendAudit } from '../../db/repositories/audit.repository.js';
@@ -16,6 +14,7 @@ import type { AppContext } from '../app-context.js';
 import type { JobHandler } from '../jobs/job-worker.js';
 import { enqueueMessage } from '../messaging/enqueue-message.js';
 import { generateSecret, hashPassword, hashSecret } from './secrets.js';
+import { replacePassword } from './replace-password.js';
 import { checkPassword } from './users.js';
 
 export const PASSWORD_RESET_JOB = 'auth.password_reset';
@@ -131,29 +130,11 @@ export async function confirmPasswordReset(
   await ctx.db.transaction().execute(async (trx) => {
     if (!(await usePasswordReset(trx, row.id, toDbInstant(nowMs))))
       throw new DomainError('VALIDATION_FAILED', BAD_LINK, [{ path: '/token', message: BAD_LINK }]);
-    await setPasswordHash(trx, user.id, hash);
-    await invalidatePasswordResets(trx, user.id, toDbInstant(nowMs));
-    await revokeUserSessions(trx, user.id, toDbInstant(nowMs));
-    await enqueueMessage(trx, ctx, {
-      channel: 'email',
-      to: user.email,
-      subject: 'Ditt lösenord är ändrat / Your password was changed',
-      body: [
-        'Lösenordet till ditt konto hos Ballou har just ändrats via en återställningslänk. Alla inloggningar har avslutats.',
-        'Var det inte du? Kontakta oss genast.',
-        '',
-        'The password of your Ballou account was just changed through a reset link. Every session has been ended.',
-        'If this was not you, contact us at once.',
-      ].join('\n'),
-    });
-    await appendAudit(trx, {
-      atMs: nowMs,
-      actor: { type: 'user', id: user.id, name: user.email },
-      action: 'auth.password_reset',
-      entityType: 'user',
-      entityId: user.id,
-      customerId: user.customer_id,
-      requestId: input.requestId ?? null,
+    await replacePassword(trx, ctx, user, {
+      hash,
+      nowMs,
+      via: 'reset',
+      ...(input.requestId ? { requestId: input.requestId } : {}),
     });
   });
 }
