@@ -2,31 +2,28 @@ import { Alert, Button, Card, PasswordInput, Stack, Text, Title } from '@mantine
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { post } from '../api/client';
+import { NewPasswordFields, useNewPassword } from '../components/new-password-fields';
 import { useSubmit } from '../lib/use-form-errors';
 
 /** My account: change the password, giving the current one (every role). */
 export function ChangePasswordCard() {
   const { t } = useTranslation();
   const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [mismatch, setMismatch] = useState(false);
+  const newPassword = useNewPassword();
   const [done, setDone] = useState(false);
   const step = useSubmit();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setDone(false);
-    setMismatch(next !== repeat);
-    if (next !== repeat) return;
+    if (!newPassword.confirmed()) return;
     const ok = await step.run(async () => {
-      await post('/auth/password', { currentPassword: current, newPassword: next });
+      await post('/auth/password', { currentPassword: current, newPassword: newPassword.password });
       return true;
     });
     if (ok) {
       setCurrent('');
-      setNext('');
-      setRepeat('');
+      newPassword.clear();
       setDone(true);
     }
   };
@@ -51,23 +48,7 @@ export function ChangePasswordCard() {
             onChange={(e) => setCurrent(e.currentTarget.value)}
             error={step.fieldErrors.currentPassword}
           />
-          <PasswordInput
-            label={t('reset.newPassword')}
-            description={t('reset.passwordHelp')}
-            autoComplete="new-password"
-            required
-            value={next}
-            onChange={(e) => setNext(e.currentTarget.value)}
-            error={step.fieldErrors.newPassword}
-          />
-          <PasswordInput
-            label={t('reset.repeat')}
-            autoComplete="new-password"
-            required
-            value={repeat}
-            onChange={(e) => setRepeat(e.currentTarget.value)}
-            error={mismatch ? t('reset.mismatch') : undefined}
-          />
+          <NewPasswordFields state={newPassword} error={step.fieldErrors.newPassword} />
           <Button type="submit" w="fit-content" loading={step.busy}>
             {t('account.changePassword')}
           </Button>

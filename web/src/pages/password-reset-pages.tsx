@@ -1,19 +1,9 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Center,
-  Paper,
-  PasswordInput,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Button, Center, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { post } from '../api/client';
+import { NewPasswordFields, useNewPassword } from '../components/new-password-fields';
 import { useSubmit } from '../lib/use-form-errors';
 
 function Frame({ title, children }: { title: string; children: ReactNode }) {
@@ -86,17 +76,14 @@ export function ForgotPasswordPage() {
 export function ResetPasswordPage() {
   const { t } = useTranslation();
   const [token] = useState(() => window.location.hash.slice(1));
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [mismatch, setMismatch] = useState(false);
+  const newPassword = useNewPassword();
   const [done, setDone] = useState(false);
   const step = useSubmit();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setMismatch(password !== repeat);
-    if (password !== repeat) return;
+    if (!newPassword.confirmed()) return;
     const ok = await step.run(async () => {
-      await post('/auth/password-reset/confirm', { token, password });
+      await post('/auth/password-reset/confirm', { token, password: newPassword.password });
       return true;
     });
     if (ok) setDone(true);
@@ -112,23 +99,7 @@ export function ResetPasswordPage() {
       ) : (
         <form onSubmit={submit}>
           <Stack>
-            <PasswordInput
-              label={t('reset.newPassword')}
-              description={t('reset.passwordHelp')}
-              autoComplete="new-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              error={step.fieldErrors.password}
-            />
-            <PasswordInput
-              label={t('reset.repeat')}
-              autoComplete="new-password"
-              required
-              value={repeat}
-              onChange={(e) => setRepeat(e.currentTarget.value)}
-              error={mismatch ? t('reset.mismatch') : undefined}
-            />
+            <NewPasswordFields state={newPassword} error={step.fieldErrors.password} />
             {step.formError && !step.fieldErrors.password && (
               <Text c="red" size="sm" role="alert">
                 {step.formError}
