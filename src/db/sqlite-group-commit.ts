@@ -6,8 +6,10 @@ import {
   SqliteDialect,
   type DatabaseConnection,
   type Driver,
+  type QueryCompiler,
   type QueryResult,
 } from 'kysely';
+import { LiteralLimitSqliteQueryCompiler } from './sqlite-query-compiler.js';
 import { WalFile } from './wal-file.js';
 import { STARVING_AFTER_MS, WriteTurns, YIELD_MS } from './sqlite-write-turns.js';
 
@@ -485,6 +487,10 @@ export class GroupCommitSqliteDialect extends SqliteDialect {
 
   /** The driver Kysely made (for its figures). */
   driver: GroupCommitSqliteDriver | undefined;
+
+  override createQueryCompiler(): QueryCompiler {
+    return new LiteralLimitSqliteQueryCompiler();
+  }
 
   override createDriver(): GroupCommitSqliteDriver {
     this.driver = new GroupCommitSqliteDriver(this.sqlite, this.options);

@@ -91,24 +91,25 @@ export async function claimDueJobs(
   const now = toDbInstant(opts.nowMs);
   const leaseUntil = toDbInstant(opts.nowMs + opts.leaseMs);
   const kinds = opts.kinds ?? [];
-  const query = claimQuery(kind, opts.kinds ? kinds.length : null);
-  return (await query<JobRow>(db, opts.workerId, now, leaseUntil, opts.limit, ...kinds)).rows;
+  const query = claimQuery(kind, opts.kinds ? kinds.length : null, opts.limit);
+  return (await query<JobRow>(db, opts.workerId, now, leaseUntil, ...kinds)).rows;
 }
 
 /**
- * The claim statement, precompiled per engine and number of job kinds: a worker claims the same kinds
- * every time, and building this statement cost more than SQLite takes to run it.
+ * The claim statement, precompiled per engine, number of job kinds and limit: a worker claims the same
+ * kinds every time, with a limit of at most its batch size, and building this statement cost more than
+ * SQLite takes to run it. The limit is part of the text, not a parameter (sqlite-query-compiler.ts).
  */
-function claimQuery(kind: DatabaseKind, kindCount: number | null) {
-  const key = `${kind}:${kindCount ?? 'any'}`;
+function claimQuery(kind: DatabaseKind, kindCount: number | null, limit: number) {
+  const key = `${kind}:${kindCount ?? 'any'}:${limit}`;
   let query = claimQueries.get(key);
   if (!query) {
-    query = precompiled<unknown[]>(4 + (kindCount ?? 0), (db, workerId, now, leaseUntil, limit, ...kinds) =>
+    query = precompiled<unknown[]>(3 + (kindCount ?? 0), (db, workerId, now, leaseUntil, ...kinds) =>
       claimStatement(db, kind, {
         workerId: workerId as string,
         now: now as string,
         leaseUntil: leaseUntil as string,
-        limit: limit as unknown as number,
+        limit,
         kinds: kindCount === null ? null : kinds,
       }),
     );
