@@ -36,6 +36,11 @@ export interface Config {
   jobConcurrency: number;
   /** Run the job worker on a thread of its own (its own database connection) beside the HTTP server. */
   jobThread: boolean;
+  /**
+   * How often a node's live boards look for changes when nothing told them of one. Changes on this node,
+   * and on PostgreSQL on any node, are told at once (app/incidents/incident-change-relay.ts).
+   */
+  boardPollMs: number;
   /** PostgreSQL: run parameterized statements as named prepared statements (pg-prepared-statements.ts). */
   pgPreparedStatements: boolean;
   /** How long a request to 46elks or Twilio may take before it counts as failed (and is retried). */
@@ -231,6 +236,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jobConcurrency: int(env, 'BALLOU_JOB_CONCURRENCY', 8, 1),
     // Pages keep going out while the HTTP side is busy (and the other way round): two cores, not one.
     jobThread: bool(env, 'BALLOU_JOB_THREAD', true),
+    boardPollMs: int(env, 'BALLOU_BOARD_POLL_MS', 1_000, 50),
     // Off only behind a pooler that cannot keep named statements (PgBouncer in transaction mode before 1.21).
     pgPreparedStatements: bool(env, 'BALLOU_PG_PREPARED_STATEMENTS', true),
     // A provider that hangs must not hold the job worker (and every page behind it) for long.

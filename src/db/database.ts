@@ -3,7 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
-import { JobsCommittedSignal, signallingDialect } from './jobs-committed.js';
+import { CommittedWritesSignal, signallingDialect } from './committed-writes.js';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.js';
 import { startWalCheckpointer } from './sqlite-wal-checkpointer.js';
 import { prepareStatementsPerConnection } from './pg-prepared-statements.js';
@@ -19,8 +19,10 @@ export type DbOrTrx = Kysely<Database> | Transaction<Database>;
 export interface DatabaseHandle {
   db: Db;
   kind: DatabaseKind;
-  /** Runs `listener` after each committed job insert of this handle (see jobs-committed.ts). */
+  /** Runs `listener` after each committed job insert of this handle (see committed-writes.ts). */
   onJobsCommitted(listener: () => void): () => void;
+  /** Runs `listener` after each committed incident insert or update of this handle (committed-writes.ts). */
+  onIncidentsCommitted(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -66,11 +68,17 @@ export function openDatabase(
     // end the process. The pool replaces the connection; the next query reports real trouble.
     pool.on('error', onPoolError);
     if (options.preparedStatements ?? true) prepareStatementsPerConnection(pool);
-    const signal = new JobsCommittedSignal();
+    const signal = new CommittedWritesSignal();
     const db = new Kysely<Database>({
       dialect: signallingDialect(pipelinedBeginDialect(new PostgresDialect({ pool })), signal),
     });
-    return { db, kind: 'postgres', onJobsCommitted: (l) => signal.on(l), close: () => db.destroy() };
+    return {
+      db,
+      kind: 'postgres',
+      onJobsCommitted: (l) => signal.on('jobs', l),
+      onIncidentsCommitted: (l) => signal.on('incidents', l),
+      close: () => db.destroy(),
+    };
   }
   if (!url.startsWith('sqlite:')) throw new Error('database URL must start with sqlite: or postgres://');
   const file = url.slice('sqlite:'.length);
@@ -99,7 +107,7 @@ export function openDatabase(
           },
         })
       : undefined;
-  const signal = new JobsCommittedSignal();
+  const signal = new CommittedWritesSignal();
   const db = new Kysely<Database>({
     // Transactions that commit at the same moment share one fsync (sqlite-group-commit.ts).
     dialect: signallingDialect(new GroupCommitSqliteDialect(sqlite), signal),
@@ -107,7 +115,8 @@ export function openDatabase(
   return {
     db,
     kind: 'sqlite',
-    onJobsCommitted: (l) => signal.on(l),
+    onJobsCommitted: (l) => signal.on('jobs', l),
+    onIncidentsCommitted: (l) => signal.on('incidents', l),
     close: async () => {
       await checkpointer?.stop();
       await db.destroy();

@@ -7,7 +7,7 @@ export interface WrappingConnection extends DatabaseConnection {
 
 /**
  * A Kysely driver around another: everything passes through with the connection unwrapped; a subclass
- * wraps each acquired connection and overrides what it adds to (jobs-committed.ts, pg-pipelined-begin.ts).
+ * wraps each acquired connection and overrides what it adds to (committed-writes.ts, pg-pipelined-begin.ts).
  */
 export abstract class WrappingDriver<C extends WrappingConnection> implements Driver {
   constructor(protected readonly inner: Driver) {}

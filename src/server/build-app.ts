@@ -43,6 +43,11 @@ export interface BuildAppOptions {
   onRoute?: (route: RouteOptions) => void;
   /** The job thread's metrics for `GET /metrics` (`ballou serve`'s JobRunner). */
   jobMetrics?: () => Promise<ThreadMetrics>;
+  /**
+   * Tells the live boards that incidents may have changed (`ballou serve`: IncidentChangeRelay). Without
+   * it the boards only poll, every `BALLOU_BOARD_POLL_MS`.
+   */
+  incidentChanges?: (listener: () => void) => () => void;
 }
 
 /** The HTTP application without listen(): tests use app.inject(), `ballou serve` listens. */
@@ -51,6 +56,7 @@ export async function buildApp({
   webRoot,
   onRoute,
   jobMetrics,
+  incidentChanges,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
@@ -119,7 +125,7 @@ export async function buildApp({
       await api.register(engineersRoutes, { ctx });
       await api.register(pricingRoutes, { ctx });
       await api.register(rosterRoutes, { ctx });
-      await api.register(incidentsRoutes, { ctx });
+      await api.register(incidentsRoutes, { ctx, ...(incidentChanges ? { incidentChanges } : {}) });
       await api.register(telephonyWebhookRoutes, { ctx, prefix: '' });
       await api.register(alertWebhookRoutes, { ctx, prefix: '' });
       await api.register(integrationsRoutes, { ctx });

@@ -18,6 +18,11 @@ export interface JobRunner {
    * thread and registry); none from a thread that does not answer within `timeoutMs`.
    */
   metrics(timeoutMs?: number): Promise<ThreadMetrics>;
+  /**
+   * Runs `listener` when the runner's own connection committed incident changes (an escalation step, a
+   * delivery's outcome). A runner on this thread shares the server's connection, whose signal says it.
+   */
+  onIncidentsChanged(listener: () => void): void;
 }
 
 /** A restarted thread waits this long, so a thread that fails at start does not spin. */
@@ -46,7 +51,12 @@ function inProcess(runtime: Runtime, config: Config): JobRunner {
     concurrency: config.jobConcurrency,
   });
   worker.start();
-  return { wake: () => worker.wake(), stop: () => worker.stop(), metrics: () => Promise.resolve([]) };
+  return {
+    wake: () => worker.wake(),
+    stop: () => worker.stop(),
+    metrics: () => Promise.resolve([]),
+    onIncidentsChanged: () => undefined,
+  };
 }
 
 /** The thread's program: job-thread.ts/js, or (tests) another module speaking the same messages. */
@@ -59,6 +69,7 @@ export class JobThread implements JobRunner {
   private restartTimer: NodeJS.Timeout | undefined;
   private metricsAsked = 0;
   private readonly metricsWaiting = new Map<number, (metrics: ThreadMetrics) => void>();
+  private readonly incidentListeners = new Set<() => void>();
 
   constructor(
     private readonly logger: Logger,
@@ -83,6 +94,7 @@ export class JobThread implements JobRunner {
       : new Worker(this.entry, { workerData });
     thread.on('error', (error) => this.logger.error({ err: error }, 'job thread failed'));
     thread.on('message', (message: JobThreadMetrics | { type: string }) => {
+      if (message.type === 'incidents-changed') for (const listener of this.incidentListeners) listener();
       if (message.type !== 'metrics') return;
       const { id, metrics } = message as JobThreadMetrics;
       this.metricsWaiting.get(id)?.(metrics);
@@ -103,6 +115,10 @@ export class JobThread implements JobRunner {
 
   wake(): void {
     this.thread?.postMessage({ type: 'wake' } satisfies JobThreadMessage);
+  }
+
+  onIncidentsChanged(listener: () => void): void {
+    this.incidentListeners.add(listener);
   }
 
   metrics(timeoutMs = 2_000): Promise<ThreadMetrics> {

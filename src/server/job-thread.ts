@@ -3,8 +3,11 @@
  * inherited), its own database connection and messaging, and a JobWorker that claims and runs due jobs.
  * The server thread posts `wake` after each of its commits that enqueued a job, `metrics` when Prometheus
  * scrapes, and `stop` on shutdown: the jobs in hand finish, the connection closes and the thread ends.
+ * The thread posts `incidents-changed` after its commits that changed incidents (at most every 20 ms), so
+ * the live boards look at once (app/incidents/incident-change-relay.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { atMostEvery } from '../app/at-most-every.js';
 import { openRuntime } from '../app/bootstrap.js';
 import { jobHandlers } from '../app/jobs/job-handlers.js';
 import { JobWorker } from '../app/jobs/job-worker.js';
@@ -20,6 +23,9 @@ export interface JobThreadMetrics {
   metrics: ThreadMetrics;
 }
 
+/** The shortest time between two `incidents-changed` messages (a burst of steps is one message). */
+const INCIDENTS_CHANGED_EVERY_MS = 20;
+
 const { workerId, writeTurns } = workerData as { workerId: string; writeTurns: SharedArrayBuffer };
 const config = loadConfig();
 const logger = createLogger(config.logLevel).child({ thread: 'jobs' });
@@ -33,6 +39,10 @@ const worker = new JobWorker(runtime.ctx, {
 });
 // Jobs the handlers enqueue (a page's sends, the next escalation step) are claimed at once too.
 runtime.database.onJobsCommitted(() => worker.wake());
+const incidentsChanged = atMostEvery(INCIDENTS_CHANGED_EVERY_MS, () =>
+  parentPort?.postMessage({ type: 'incidents-changed' }),
+);
+runtime.database.onIncidentsCommitted(() => incidentsChanged.trigger());
 worker.start();
 
 parentPort?.on('message', (message: JobThreadMessage) => {
@@ -46,6 +56,7 @@ parentPort?.on('message', (message: JobThreadMessage) => {
   else if (message.type === 'stop')
     void (async () => {
       await worker.stop();
+      incidentsChanged.cancel();
       await runtime.database.close();
       process.exit(0); // in a worker thread: ends this thread only
     })();

@@ -8,6 +8,7 @@ import type { Config } from '../config/config.js';
 import { createLogger } from '../config/logger.js';
 import { buildApp } from './build-app.js';
 import { scheduleHousekeeping } from '../app/jobs/job-handlers.js';
+import { IncidentChangeRelay } from '../app/incidents/incident-change-relay.js';
 import { startJobRunner, type JobRunner } from './job-runner.js';
 import { scheduleRosterJobs } from '../app/roster/roster-jobs.js';
 import { scheduleSlaCheck } from '../app/incidents/sla-job.js';
@@ -39,16 +40,20 @@ export async function startServer(config: Config): Promise<void> {
   }
   // The job runner starts once the server listens; a scrape before that gets the server's metrics only.
   const started: { jobs?: JobRunner } = {};
+  // Live boards hear of a change as soon as it commits, here or (PostgreSQL) on another node.
+  const incidentChanges = new IncidentChangeRelay(runtime.database, config.databaseUrl, logger);
   const app = await buildApp({
     ctx: runtime.ctx,
     webRoot: findWebRoot(),
     jobMetrics: () => started.jobs?.metrics() ?? Promise.resolve([]),
+    incidentChanges: (listener) => incidentChanges.subscribe(listener),
   });
   await app.listen({ port: config.port, host: config.host });
   await scheduleHousekeeping(runtime.ctx);
   await scheduleRosterJobs(runtime.ctx);
   await scheduleSlaCheck(runtime.ctx);
   const jobs = startJobRunner(runtime, config, logger);
+  jobs.onIncidentsChanged(() => incidentChanges.changedHere());
   started.jobs = jobs;
   logger.info(
     { database: runtime.database.kind, url: config.publicUrl },
@@ -62,6 +67,7 @@ export async function startServer(config: Config): Promise<void> {
     logger.info({ signal }, 'stopping');
     await jobs.stop();
     await app.close();
+    await incidentChanges.close();
     await running.release();
     await runtime.database.close();
     process.exit(0);

@@ -103,6 +103,48 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('looks at once when told a change committed, not at its next poll, and once for a burst', async () => {
+      const { t, a, b, others, report } = await setUp();
+      let commitsTold = 0;
+      const feed = new IncidentChangeFeed(t.ctx, {
+        pollMs: 60_000,
+        nudgeMs: 200,
+        changes: (listener) =>
+          t.runtime.database.onIncidentsCommitted(() => {
+            commitsTold += 1;
+            listener();
+          }),
+      });
+      const board = listen(feed, STAFF);
+      const arrived = async (ids: string[]) => {
+        const deadline = Date.now() + 5_000;
+        while (Date.now() < deadline && !ids.every((id) => board.got.some((c) => c.id === id)))
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        return ids.filter((id) => board.got.some((c) => c.id === id));
+      };
+      try {
+        const first = await report(a, 'Webbservern svarar inte');
+        expect(await arrived([first])).toEqual([first]);
+        // A burst: every commit tells the feed, and every incident arrives, without a poll of the timer.
+        const burst: string[] = [];
+        for (const customerId of [b, ...others]) burst.push(await report(customerId, `Larm ${customerId}`));
+        expect(await arrived(burst)).toEqual(burst);
+        expect(commitsTold).toBeGreaterThanOrEqual(burst.length + 1);
+        // A rolled-back transaction that wrote an incident tells nobody.
+        const told = commitsTold;
+        await t.ctx.db
+          .transaction()
+          .execute(async (trx) => {
+            await trx.updateTable('incidents').set({ summary: 'ångrad' }).where('id', '=', first).execute();
+            throw new Error('rolled back');
+          })
+          .catch(() => undefined);
+        expect(commitsTold).toBe(told);
+      } finally {
+        board.unsubscribe();
+      }
+    });
+
     it('delivers a burst larger than a page whole and once, and a customer only its own', async () => {
       const { t, a, b, others, report, acknowledge } = await setUp();
       const feed = new IncidentChangeFeed(t.ctx, { pollMs: 60_000, pageSize: 4 });

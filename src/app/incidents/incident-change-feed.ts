@@ -3,6 +3,7 @@ import { listIncidentsChangedSince } from '../../db/repositories/incident.reposi
 import type { Principal } from '../../domain/shared/roles.js';
 import type { AppContext } from '../app-context.js';
 import { toIncidentChange, type IncidentChange } from './incident-changes.js';
+import { atMostEvery } from '../at-most-every.js';
 
 export interface IncidentChangeFeedOptions {
   /** How often the node looks for changes while anyone listens. */
@@ -16,14 +17,24 @@ export interface IncidentChangeFeedOptions {
   lookbackMs?: number;
   /** Rows read per query; a poll pages on until it has caught up. */
   pageSize?: number;
+  /**
+   * Tells the feed that incidents may have changed (a commit on this node, on its job thread, or a notice
+   * from another node): it then looks at once, at most every `nudgeMs`, rather than at its next poll.
+   * Returns the unsubscribe.
+   */
+  changes?: (listener: () => void) => () => void;
+  /** The shortest time between two looks set off by `changes` (a burst of commits is one look). */
+  nudgeMs?: number;
 }
 
 type Listener = (changes: IncidentChange[]) => void;
 
 /**
- * One poller per node for every live board connected to it: a query a second however many boards are
- * open, read from the database rather than from in-process events, so a board on one node sees what
- * another node changed. Each listener gets the changes its principal may see.
+ * One poller per node for every live board connected to it, read from the database rather than from
+ * in-process events, so a board on one node sees what another node changed; however many boards are open,
+ * one query at a time. It looks when told that incidents changed (`changes`: milliseconds after the
+ * commit, at most every `nudgeMs`) and every `pollMs` in any case, which catches whatever a notice missed
+ * (a node whose notices did not arrive). Each listener gets the changes its principal may see.
  */
 export class IncidentChangeFeed {
   private readonly listeners = new Map<Listener, Principal>();
@@ -35,6 +46,11 @@ export class IncidentChangeFeed {
   private readonly pollMs: number;
   private readonly lookbackMs: number;
   private readonly pageSize: number;
+  /** A poll asked for while another ran: it starts when that one ends. */
+  private queued: Promise<void> | undefined;
+  private readonly nudges: { trigger(): void; cancel(): void };
+  private readonly changes: ((listener: () => void) => () => void) | undefined;
+  private unsubscribeChanges: (() => void) | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -43,6 +59,12 @@ export class IncidentChangeFeed {
     this.pollMs = opts.pollMs ?? 1_000;
     this.lookbackMs = opts.lookbackMs ?? 10_000;
     this.pageSize = opts.pageSize ?? 500;
+    this.changes = opts.changes;
+    this.nudges = atMostEvery(opts.nudgeMs ?? 50, () => {
+      this.pollAfterNow().catch((error: unknown) =>
+        this.ctx.logger.warn({ err: error }, 'incident feed poll failed'),
+      );
+    });
   }
 
   /** Starts sending `principal`'s changes made from now on to `listener`; returns the unsubscribe. */
@@ -62,6 +84,20 @@ export class IncidentChangeFeed {
     return this.polling;
   }
 
+  /**
+   * A poll that begins after this call, so it reads whatever was committed before it: a nudge that comes
+   * while a poll runs must not be answered by that poll, whose query may already have been read.
+   */
+  private pollAfterNow(): Promise<void> {
+    this.queued ??= (this.polling ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.poll();
+      });
+    return this.queued;
+  }
+
   private start(): void {
     // Everything changed before the first listener came is history: a board loads that itself.
     this.cursorMs = this.ctx.clock.now();
@@ -72,11 +108,15 @@ export class IncidentChangeFeed {
       );
     }, this.pollMs);
     this.timer.unref();
+    this.unsubscribeChanges = this.changes?.(() => this.nudges.trigger());
   }
 
   private stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.unsubscribeChanges?.();
+    this.unsubscribeChanges = undefined;
+    this.nudges.cancel();
   }
 
   private async readAndDeliver(): Promise<void> {

@@ -96,7 +96,10 @@ export async function startTestApp(dialect: Dialect, env: Record<string, string>
   const runtime = await bootstrap(config, logger);
   const clock = fixedClock(TEST_NOW);
   runtime.ctx.clock = clock;
-  const app = await buildApp({ ctx: runtime.ctx });
+  const app = await buildApp({
+    ctx: runtime.ctx,
+    incidentChanges: (listener) => runtime.database.onIncidentsCommitted(listener),
+  });
   await app.ready();
   return {
     app,

@@ -103,12 +103,19 @@ function sendViews(reply: FastifyReply, body: object): FastifyReply {
 const tags = ['incidents'];
 
 /** The incident desk (SPEC.md section 5): report, acknowledge, call back, triage, consent, work, resolve, close. */
-export const incidentsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+export const incidentsRoutes: FastifyPluginAsyncTypebox<{
+  ctx: AppContext;
+  /** Tells the live boards that incidents may have changed (see BuildAppOptions). */
+  incidentChanges?: (listener: () => void) => () => void;
+}> = async (app, { ctx, incidentChanges }) => {
   app.addSchema(Incident);
   // Live streams never end on their own: end them before the server closes, or closing would wait for ever.
   const openStreams = new Set<() => void>();
   // One poller for all live boards on this node (any node may have made the changes).
-  const changeFeed = new IncidentChangeFeed(ctx);
+  const changeFeed = new IncidentChangeFeed(ctx, {
+    pollMs: ctx.config.boardPollMs,
+    ...(incidentChanges ? { changes: incidentChanges } : {}),
+  });
   app.addHook('preClose', async () => {
     for (const end of [...openStreams]) end();
   });
