@@ -1,9 +1,9 @@
-import { findUser } from '../../db/repositories/auth.repository.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { Principal } from '../../domain/shared/roles.js';
 import type { AppContext } from '../app-context.js';
 import { replacePassword } from './replace-password.js';
-import { hashPassword, verifyPassword } from './secrets.js';
+import { proveCurrentPassword } from './current-password.js';
+import { hashPassword } from './secrets.js';
 import { checkPassword } from './users.js';
 
 /**
@@ -19,17 +19,13 @@ export async function changePassword(
 ): Promise<void> {
   if (principal.kind !== 'user' || input.sessionId === null)
     throw new DomainError('FORBIDDEN', 'a password is changed by its signed-in user, not with an API token');
-  const user = await findUser(ctx.db, principal.id);
-  if (!user || user.disabled_at) throw new DomainError('USER_NOT_FOUND', 'user not found');
-  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-    ctx.logger.warn(
-      { userId: user.id, requestId: input.requestId },
-      'password change refused: wrong current password',
-    );
-    throw new DomainError('VALIDATION_FAILED', 'the current password is wrong', [
-      { path: '/currentPassword', message: 'is not your current password' },
-    ]);
-  }
+  const user = await proveCurrentPassword(
+    ctx,
+    principal,
+    input.currentPassword,
+    'password change',
+    input.requestId,
+  );
   checkPassword(input.newPassword, user.email, '/newPassword');
   if (input.newPassword === input.currentPassword)
     throw new DomainError('VALIDATION_FAILED', 'the new password is the current one', [

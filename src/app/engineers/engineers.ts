@@ -44,6 +44,15 @@ export function toEngineerView(row: EngineerRow): EngineerView {
   };
 }
 
+export interface EngineerChanges {
+  name?: string;
+  phone?: string;
+  email?: string;
+  manager?: boolean;
+  active?: boolean;
+  notifyChannel?: NotifyChannel;
+}
+
 function duplicateEmail(email: string): DomainError {
   return new DomainError('DUPLICATE', `an engineer with e-mail ${email} already exists`, [
     { path: '/email', message: 'is already registered' },
@@ -106,16 +115,22 @@ export async function updateEngineer(
   ctx: AppContext,
   principal: Principal,
   id: string,
-  input: {
-    name?: string;
-    phone?: string;
-    email?: string;
-    manager?: boolean;
-    active?: boolean;
-    notifyChannel?: NotifyChannel;
-  },
+  input: EngineerChanges,
 ): Promise<EngineerView> {
   requireRole(principal, ['admin', 'manager']);
+  return applyEngineerChanges(ctx, principal, id, input);
+}
+
+/**
+ * The change itself, once the caller has checked who may make it (a manager, or the engineer on their
+ * own account: my-contact.ts).
+ */
+export async function applyEngineerChanges(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+  input: EngineerChanges,
+): Promise<EngineerView> {
   const nowMs = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
     const before = await findEngineer(trx, id);

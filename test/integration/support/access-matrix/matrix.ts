@@ -88,7 +88,9 @@ function judge(c: Case, answer: Answer, text: string | null, world: World): stri
     const expected = principal.role === null ? 401 : 403;
     if (status !== expected) out.push(`${where}: expected ${expected}`);
   } else if (allowed === true) {
-    const tokenOnSessionRoute = spec.sessionOnly && !principal.session;
+    const tokenOnSessionRoute =
+      (spec.sessionOnly && !principal.session) ||
+      (spec.engineerAccountOnly && principal.name !== 'engineer-session');
     if (status === 401 || (status === 403 && !tokenOnSessionRoute))
       out.push(`${where}: refused although the route admits role ${principal.role}`);
     if (

@@ -24,6 +24,11 @@ export interface RouteSpec {
   feed?: boolean;
   /** Works only for a browser session (a login's, not a token's): a token may get 400/403 here. */
   sessionOnly?: boolean;
+  /**
+   * Works only for a signed-in user linked to an engineer (My contact details): other staff may get 403
+   * here; the engineer's own session must not.
+   */
+  engineerAccountOnly?: boolean;
   /** A server-sent-events stream (never ends): opened over HTTP, not app.inject. */
   stream?: boolean;
   /** Static files (the web app, the API docs, the telephony prompts): public by design. */
@@ -328,6 +333,12 @@ const API: Record<string, RouteSpec> = {
     }),
   },
   'POST /me/push-subscriptions/test': { sessionOnly: true },
+  'GET /me/contact': { engineerAccountOnly: true },
+  'PATCH /me/contact': {
+    engineerAccountOnly: true,
+    body: () => ({ notifyChannel: 'sms', currentPassword: 'inte-det-rätta-lösenordet' }),
+  },
+  'POST /me/contact/test': { engineerAccountOnly: true },
   'DELETE /me/push-subscriptions/:id': { sessionOnly: true, params: id('pushSubscriptionId') },
 };
 
