@@ -27,6 +27,12 @@ describe.skipIf(!E2E_ENABLED)('staff two-factor login, password reset and change
     await server.user({ email: 'frida@ballou.example', role: 'manager' });
     await server.user({ email: 'bo@ballou.example', role: 'engineer' });
     await server.user({ email: 'cecilia@ballou.example', role: 'engineer' });
+    const dag = await server.api<{ id: string }>('POST', '/engineers', {
+      name: 'Dag Holm',
+      phone: '+46705550001',
+      email: 'dag@ballou.example',
+    });
+    await server.user({ email: 'dag.login@ballou.example', role: 'engineer', engineerId: dag.id });
   });
   afterAll(async () => {
     for (const p of open) await p.context.close();
@@ -116,6 +122,41 @@ describe.skipIf(!E2E_ENABLED)('staff two-factor login, password reset and change
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await logIn(page, 'cecilia@ballou.example', fresh);
     await page.getByRole('heading', { name: 'Mina larm' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('an engineer changes their on-call phone under My account and sends themself a test SMS', async () => {
+    const { page, errors, shot } = await newPage();
+    await logIn(page, 'dag.login@ballou.example', PASSWORD);
+    await page.getByRole('heading', { name: 'Mina larm' }).waitFor();
+    await page.getByRole('link', { name: 'Mitt konto' }).click();
+    const form = page.getByRole('form', { name: 'Mina jouruppgifter' });
+    await expect.poll(() => form.getByLabel(/^Jourtelefon/).inputValue()).toBe('+46705550001');
+    await form.getByLabel(/^Nuvarande lösenord/).fill(PASSWORD);
+    await form.getByRole('button', { name: 'Spara' }).click();
+    await form.getByRole('status').filter({ hasText: 'Inget är ändrat' }).waitFor();
+    await form.getByLabel(/^Jourtelefon/).fill('+46705550002');
+    await form.getByLabel(/^Nuvarande lösenord/).fill('inte alls det rätta lösenordet');
+    await form.getByRole('button', { name: 'Spara' }).click();
+    await form.getByText('is not your current password').waitFor();
+    await form.getByLabel(/^Nuvarande lösenord/).fill(PASSWORD);
+    await form.getByRole('button', { name: 'Spara' }).click();
+    await form.getByRole('status').filter({ hasText: 'Sparat' }).waitFor();
+    await form.getByRole('button', { name: 'Skicka testsms' }).click();
+    await form.getByRole('status').filter({ hasText: 'Ett testsms är på väg till +46705550002' }).waitFor();
+    await shot('account-my-contact');
+    // Through the outbox to the provider, like a page: the old number was told, the new one got both.
+    await expect
+      .poll(() => server.elks.sms.filter((s) => s.to === '+46705550002').map((s) => s.message), {
+        timeout: 10_000,
+      })
+      .toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/kommer från och med nu till det här numret/),
+          expect.stringMatching(/testmeddelande till Dag Holm/),
+        ]),
+      );
+    expect(server.elks.sms.some((s) => s.to === '+46705550001' && /annat nummer/.test(s.message))).toBe(true);
     expect(errors).toEqual([]);
   });
 });

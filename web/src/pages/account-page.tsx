@@ -23,6 +23,7 @@ import { formatDateTime } from '../lib/time';
 import { useApi } from '../lib/use-api';
 import { useSubmit } from '../lib/use-form-errors';
 import { ChangePasswordCard } from './change-password-card';
+import { MyContactCard } from './my-contact-card';
 
 interface TotpStatus {
   enabled: boolean;
@@ -32,7 +33,10 @@ interface TotpStatus {
   recoveryCodesLeft: number;
 }
 
-/** My account: two-factor login with an authenticator app (staff) and its recovery codes; the password. */
+/**
+ * My account: an engineer's own on-call phone and e-mail (with a test SMS); two-factor login with an
+ * authenticator app (staff) and its recovery codes; the password.
+ */
 export default function AccountPage() {
   const { t } = useTranslation();
   const me = useMe();
@@ -45,6 +49,7 @@ export default function AccountPage() {
           {t('account.required')}
         </Alert>
       )}
+      {me.engineerId && me.kind === 'user' && <MyContactCard />}
       {STAFF.includes(me.role) && <TotpCard />}
       <ChangePasswordCard />
     </Stack>
