@@ -91,7 +91,7 @@ describe.skipIf(!E2E_ENABLED)('staff two-factor login, password reset and change
     await page.getByLabel(/^Nytt lösenord/).fill('kort');
     await page.getByLabel(/^Upprepa lösenordet/).fill('kort');
     await page.getByRole('button', { name: 'Spara lösenordet' }).click();
-    await page.getByText(/at least 12 characters/).waitFor();
+    await page.getByText(/måste ha minst 12 tecken/).waitFor();
     await shot('reset-password-too-short');
     const fresh = 'ett helt nytt och långt lösenord';
     await page.getByLabel(/^Nytt lösenord/).fill(fresh);
@@ -114,7 +114,7 @@ describe.skipIf(!E2E_ENABLED)('staff two-factor login, password reset and change
     await form.getByLabel(/^Nytt lösenord/).fill(fresh);
     await form.getByLabel(/^Upprepa lösenordet/).fill(fresh);
     await form.getByRole('button', { name: 'Byt lösenord' }).click();
-    await form.getByText('is not your current password').waitFor();
+    await form.getByText('är inte ditt nuvarande lösenord').waitFor();
     await shot('account-password-wrong-current');
     await form.getByLabel(/^Nuvarande lösenord/).fill(PASSWORD);
     await form.getByRole('button', { name: 'Byt lösenord' }).click();
@@ -138,7 +138,7 @@ describe.skipIf(!E2E_ENABLED)('staff two-factor login, password reset and change
     await form.getByLabel(/^Jourtelefon/).fill('+46705550002');
     await form.getByLabel(/^Nuvarande lösenord/).fill('inte alls det rätta lösenordet');
     await form.getByRole('button', { name: 'Spara' }).click();
-    await form.getByText('is not your current password').waitFor();
+    await form.getByText('är inte ditt nuvarande lösenord').waitFor();
     await form.getByLabel(/^Nuvarande lösenord/).fill(PASSWORD);
     await form.getByRole('button', { name: 'Spara' }).click();
     await form.getByRole('status').filter({ hasText: 'Sparat' }).waitFor();

@@ -1,9 +1,12 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
+import { fieldErrorsIn } from '../i18n/field-messages';
 
 /**
  * Runs a submit and keeps the server's answer for the form: field errors next to the fields they name,
- * anything else as one message above the buttons.
+ * anything else as one message above the buttons. Field messages are shown in the page's language
+ * (field-messages.ts).
  */
 export function useSubmit(): {
   busy: boolean;
@@ -11,6 +14,7 @@ export function useSubmit(): {
   formError: string | null;
   run: <T>(action: () => Promise<T>) => Promise<T | undefined>;
 } {
+  const { i18n } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -22,7 +26,7 @@ export function useSubmit(): {
       return await action();
     } catch (e) {
       if (e instanceof ApiError) {
-        setFieldErrors(e.fieldErrors);
+        setFieldErrors(fieldErrorsIn(i18n.language, e.fieldErrors));
         setFormError(e.message);
       } else setFormError(String(e));
       return undefined;

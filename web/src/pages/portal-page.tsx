@@ -6,6 +6,7 @@ import { post } from '../api/client';
 import type { Incident, Page, Server } from '../api/types';
 import { useMe } from '../auth/session';
 import { ErrorAlert } from '../components/error-alert';
+import { fieldErrorsIn } from '../i18n/field-messages';
 import { IncidentCard } from '../components/incident-card';
 import { Loading } from '../components/loading';
 import { useApi } from '../lib/use-api';
@@ -38,7 +39,7 @@ export default function PortalPage() {
 }
 
 function ReportForm() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const me = useMe();
   const navigate = useNavigate();
   const servers = useApi<Server[]>(me.customerId ? `/customers/${me.customerId}/servers` : null);
@@ -62,7 +63,7 @@ function ReportForm() {
       void navigate(`/incidents/${incident.id}`);
     } catch (e) {
       const err = e as { message: string; fieldErrors?: Record<string, string> };
-      setFieldErrors(err.fieldErrors ?? {});
+      setFieldErrors(fieldErrorsIn(i18n.language, err.fieldErrors ?? {}));
       setFormError(err.message);
     } finally {
       setBusy(false);

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { fieldErrorsIn, fieldMessageIn } from './field-messages';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Every `message: '…'` literal in the server's use cases, routes and domain (not their tests). */
+function serverFieldMessages(): string[] {
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
+        for (const m of fs.readFileSync(full, 'utf8').matchAll(/message: '((?:[^'\\]|\\.)+)'/g))
+          found.add((m[1] as string).replace(/\\'/g, "'"));
+    }
+  };
+  for (const dir of ['src/app', 'src/server', 'src/domain']) walk(path.join(ROOT, dir));
+  return [...found].sort();
+}
+
+describe('field messages in Swedish', () => {
+  it('has Swedish for every field message the server can send', () => {
+    const messages = serverFieldMessages();
+    expect(messages.length).toBeGreaterThan(50);
+    const untranslated = messages.filter((m) => fieldMessageIn('sv', m) === m);
+    expect(untranslated).toEqual([]);
+  });
+
+  it("translates Ajv's messages with their values, and the phone pattern in words", () => {
+    expect(fieldMessageIn('sv', 'must NOT have fewer than 1 characters')).toBe('får inte vara tomt');
+    expect(fieldMessageIn('sv', 'must NOT have more than 200 characters')).toBe('får ha högst 200 tecken');
+    expect(fieldMessageIn('sv', 'must match pattern "^\\+[1-9][0-9]{6,14}$"')).toBe(
+      'måste vara ett telefonnummer med landsnummer, t.ex. +46701234567',
+    );
+    expect(fieldMessageIn('sv', 'must match pattern "^[a-z]+$"')).toBe('har fel form');
+    expect(fieldMessageIn('sv', 'must be one of "sms", "email"')).toBe('måste vara en av "sms", "email"');
+    expect(fieldMessageIn('sv', 'overlaps tariff version 2')).toBe('överlappar taxeversion 2');
+    expect(fieldMessageIn('sv', 'must be at least 12 characters')).toBe('måste ha minst 12 tecken');
+  });
+
+  it('leaves English, and messages it does not know, as the server sent them', () => {
+    expect(fieldMessageIn('en', 'is not your current password')).toBe('is not your current password');
+    expect(fieldMessageIn('sv', 'something new from the server')).toBe('something new from the server');
+    expect(fieldErrorsIn('sv', { currentPassword: 'is not your current password', x: 'new' })).toEqual({
+      currentPassword: 'är inte ditt nuvarande lösenord',
+      x: 'new',
+    });
+  });
+});
