@@ -65,7 +65,12 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
     config,
     pino({ level: process.env.BALLOU_TEST_LOG_LEVEL ?? 'silent' }),
   );
-  const app: FastifyInstance = await buildApp({ ctx: runtime.ctx, webRoot: WEB_ROOT });
+  const app: FastifyInstance = await buildApp({
+    ctx: runtime.ctx,
+    webRoot: WEB_ROOT,
+    // Live boards hear of a commit at once, as under `ballou serve`.
+    incidentChanges: (listener) => runtime.database.onIncidentsCommitted(listener),
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
