@@ -131,7 +131,8 @@ export const engineersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       config: { access: { roles: STAFF } },
       schema: {
         tags: mine,
-        summary: 'My on-call phone, page e-mail and reminder channel (an engineer signed in to their account)',
+        summary:
+          'My on-call phone, page e-mail and reminder channel (an engineer signed in to their account)',
         response: { 200: Type.Ref('Engineer'), ...STANDARD_ERRORS },
       },
     },
@@ -154,8 +155,7 @@ export const engineersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         response: { 200: Type.Ref('Engineer'), ...STANDARD_ERRORS },
       },
     },
-    async (request) =>
-      updateMyContact(ctx, principalOf(request), { ...request.body, requestId: request.id }),
+    async (request) => updateMyContact(ctx, principalOf(request), { ...request.body, requestId: request.id }),
   );
 
   app.post(
