@@ -2,12 +2,14 @@
  * The LISTEN connection behind the live boards across nodes (src/db/pg-notices.ts), on a real PostgreSQL:
  * notices arrive with their payload; when PostgreSQL ends the connection (a restart, an operator's
  * pg_terminate_backend) it is opened again and says so, so the boards look for what they missed; after
- * close nothing reconnects.
+ * close nothing reconnects. And the relay on top (incident-change-relay.ts), two of them as two nodes.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IncidentChangeRelay } from '../../src/app/incidents/incident-change-relay.js';
+import { openDatabase } from '../../src/db/database.js';
 import { listenForNotices } from '../../src/db/pg-notices.js';
-import { DIALECTS, freshDatabaseUrl } from './support/test-runtime.js';
+import { DIALECTS, freshDatabaseUrl, startTestApp } from './support/test-runtime.js';
 
 const CHANNEL = 'ballou_test_notices';
 
@@ -77,5 +79,48 @@ describe.skipIf(!DIALECTS.includes('postgres'))('notices between nodes (postgres
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(got).toHaveLength(after);
     expect(await listeners()).toEqual([]);
+  });
+});
+
+describe.skipIf(!DIALECTS.includes('postgres'))('incident changes relayed between nodes (postgres)', () => {
+  it("tells its own boards of its commits, the other node's boards by NOTIFY, and nobody twice", async () => {
+    const t = await startTestApp('postgres');
+    // A second node: its own pool on the same database.
+    const other = openDatabase(t.databaseUrl);
+    const here = new IncidentChangeRelay(t.runtime.database, t.databaseUrl, t.ctx.logger);
+    const there = new IncidentChangeRelay(other, t.databaseUrl, t.ctx.logger);
+    const told = { here: 0, there: 0 };
+    here.subscribe(() => (told.here += 1));
+    there.subscribe(() => (told.there += 1));
+    try {
+      // Both LISTEN connections up (each says so once: a look for what it missed while connecting).
+      expect(await until(() => told.here >= 1 && told.there >= 1), 'listening').toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const before = { ...told };
+      const admin = await t.token('admin');
+      const customer = await t.call('POST', '/api/v1/customers', admin, {
+        name: 'Nordhamn AB',
+        orgNumber: '556677-0011',
+        tier: 'hog',
+        agreementStart: '2026-01-01',
+      });
+      const res = await t.call('POST', '/api/v1/incidents', admin, {
+        customerId: customer.json().id,
+        summary: 'Webbservern svarar inte',
+      });
+      expect(res.statusCode).toBe(201);
+      // This node at once, from its own commit; the other by the notice.
+      expect(told.here).toBeGreaterThan(before.here);
+      expect(await until(() => told.there > before.there), 'the other node').toBe(true);
+      // This node's own notice comes back to it too, and is skipped: one tell per commit, not two.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(told.here - before.here).toBe(1);
+      expect(told.there - before.there).toBe(1);
+    } finally {
+      await here.close();
+      await there.close();
+      await other.close();
+      await t.close();
+    }
   });
 });
