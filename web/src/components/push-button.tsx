@@ -7,10 +7,11 @@ import {
   subscribeToPush,
   unsubscribeFromPush,
 } from '../push/push-subscription';
+import { problemMessageIn } from '../i18n/problem-messages';
 
 /** Turns on browser push for this phone, so a page arrives as a notification too. */
 export function PushButton() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [availability, setAvailability] = useState(() => pushAvailability());
   const [subscribed, setSubscribed] = useState<boolean | null>(null);
   const [busy, setBusy] = useState(false);
@@ -43,7 +44,7 @@ export function PushButton() {
         setSubscribed(true);
       }
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e instanceof Error ? problemMessageIn(i18n.language, e.message) : String(e));
     } finally {
       setAvailability(pushAvailability());
       setBusy(false);

@@ -14,6 +14,11 @@ const EXACT: Record<string, string> = {
   'does not match': 'stämmer inte',
   'does not match (a current 6-digit code is needed)': 'stämmer inte (en aktuell sexsiffrig kod behövs)',
   'folder does not exist': 'mappen finns inte',
+  'say which engineer': 'ange vilken tekniker',
+  'say yes or no': 'svara ja eller nej',
+  'a phone number or an e-mail address is needed': 'ett telefonnummer eller en e-postadress behövs',
+  'must be an OpenSSH public key line': 'måste vara en rad med en publik nyckel i OpenSSH-format',
+  'not a cursor this API returned': 'inte en sidmarkör som API:t har lämnat',
   'has no SSH access registered': 'har ingen SSH-åtkomst registrerad',
   'if the address belongs to an account, a link has been sent to it; it works for 30 minutes':
     'om adressen hör till ett konto har en länk skickats dit; den fungerar i 30 minuter',

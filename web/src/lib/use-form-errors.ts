@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { fieldErrorsIn } from '../i18n/field-messages';
+import { problemMessageIn } from '../i18n/problem-messages';
 
 /**
  * Runs a submit and keeps the server's answer for the form: field errors next to the fields they name,
@@ -27,7 +28,7 @@ export function useSubmit(): {
     } catch (e) {
       if (e instanceof ApiError) {
         setFieldErrors(fieldErrorsIn(i18n.language, e.fieldErrors));
-        setFormError(e.message);
+        setFormError(problemMessageIn(i18n.language, e.message));
       } else setFormError(String(e));
       return undefined;
     } finally {

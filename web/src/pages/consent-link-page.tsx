@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiError, get, post } from '../api/client';
 import { formatDateTime } from '../lib/time';
+import { problemMessageIn } from '../i18n/problem-messages';
 
 interface LinkInfo {
   kind: 'ack' | 'consent';
@@ -46,7 +47,7 @@ export default function ConsentLinkPage() {
         granted === undefined ? t('link.acknowledged') : granted ? t('link.granted') : t('link.refused'),
       );
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e instanceof Error ? problemMessageIn(i18n.language, e.message) : String(e));
     } finally {
       setBusy(false);
     }

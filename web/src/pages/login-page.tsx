@@ -17,6 +17,7 @@ import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { homeOf, useSession } from '../auth/session';
 import { setLanguage, type Language } from '../i18n';
+import { problemMessageIn } from '../i18n/problem-messages';
 
 /** One login for staff and customers: the account's role decides where it lands. */
 export function LoginPage() {
@@ -42,7 +43,11 @@ export function LoginPage() {
   };
   const failed = (e: unknown, unauthorized: string) =>
     setError(
-      e instanceof ApiError && e.status === 401 ? unauthorized : e instanceof Error ? e.message : String(e),
+      e instanceof ApiError && e.status === 401
+        ? unauthorized
+        : e instanceof Error
+          ? problemMessageIn(i18n.language, e.message)
+          : String(e),
     );
 
   const submit = async (event: FormEvent) => {

@@ -20,6 +20,7 @@ import { Loading } from '../components/loading';
 import { formatDateTime } from '../lib/time';
 import { useApi } from '../lib/use-api';
 import { useSubmit } from '../lib/use-form-errors';
+import { problemMessageIn } from '../i18n/problem-messages';
 
 interface MyContact extends Engineer {
   notifyChannel: 'sms' | 'email';
@@ -87,7 +88,7 @@ export function MyContactCard() {
         e instanceof ApiError && e.status === 429
           ? t('myContact.testTooOften')
           : e instanceof Error
-            ? e.message
+            ? problemMessageIn(i18n.language, e.message)
             : String(e),
       );
     } finally {

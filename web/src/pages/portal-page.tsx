@@ -12,6 +12,7 @@ import { Loading } from '../components/loading';
 import { useApi } from '../lib/use-api';
 import { useIncidentStream } from '../lib/use-incident-stream';
 import { useNow } from '../lib/use-now';
+import { problemMessageIn } from '../i18n/problem-messages';
 
 /** The customer's start page: report an incident, and follow the organisation's incidents. */
 export default function PortalPage() {
@@ -64,7 +65,7 @@ function ReportForm() {
     } catch (e) {
       const err = e as { message: string; fieldErrors?: Record<string, string> };
       setFieldErrors(fieldErrorsIn(i18n.language, err.fieldErrors ?? {}));
-      setFormError(err.message);
+      setFormError(problemMessageIn(i18n.language, err.message));
     } finally {
       setBusy(false);
     }
