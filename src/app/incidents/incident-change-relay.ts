@@ -18,7 +18,7 @@ const NOTIFY_EVERY_MS = 50;
  *   PostgreSQL's one notify lock), and LISTENs on a connection of its own once a board is open here.
  *
  * The boards still poll every `BALLOU_BOARD_POLL_MS` whatever comes: a notice is a hint to look now, never
- * the change itself, so a lost notice costs at most that long.
+ * the change itself, so a lost notice costs at most that long (docs/decisions/0027).
  */
 export class IncidentChangeRelay {
   private readonly listeners = new Set<() => void>();
