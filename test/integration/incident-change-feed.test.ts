@@ -9,6 +9,7 @@ import { IncidentChangeFeed } from '../../src/app/incidents/incident-change-feed
 import type { IncidentChange } from '../../src/app/incidents/incident-changes.js';
 import { toDbInstant } from '../../src/db/instant.js';
 import type { Principal } from '../../src/domain/shared/roles.js';
+import { eventually } from './support/eventually.js';
 import { DIALECTS, startTestApp, SYSTEM, type TestApp } from './support/test-runtime.js';
 
 const STAFF: Principal = SYSTEM;
@@ -117,10 +118,9 @@ for (const dialect of DIALECTS) {
       });
       const board = listen(feed, STAFF);
       const arrived = async (ids: string[]) => {
-        const deadline = Date.now() + 5_000;
-        while (Date.now() < deadline && !ids.every((id) => board.got.some((c) => c.id === id)))
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        return ids.filter((id) => board.got.some((c) => c.id === id));
+        const got = (id: string) => board.got.some((c) => c.id === id);
+        await eventually(() => ids.every(got), 5_000);
+        return ids.filter(got);
       };
       try {
         const first = await report(a, 'Webbservern svarar inte');

@@ -101,6 +101,11 @@ for (const dialect of DIALECTS) {
       await drain();
       expect((await engineerRow()).phone).toBe('+46703330001');
       expect(elks.sms.length).toBe(sms);
+      // A number that is no phone number is refused, with the right password too, and changes nothing.
+      const bad = await asMe('PATCH', '/me/contact', { phone: '0701234', currentPassword: PASSWORD });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().errors.map((e: { path: string }) => e.path)).toEqual(['/phone']);
+      expect((await engineerRow()).phone).toBe('+46703330001');
       // A new number needs a password field at all: the schema says so before anything is looked up.
       expect((await asMe('PATCH', '/me/contact', { phone: '+46703330002' })).statusCode).toBe(400);
     });

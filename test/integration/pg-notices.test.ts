@@ -9,15 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentChangeRelay } from '../../src/app/incidents/incident-change-relay.js';
 import { openDatabase } from '../../src/db/database.js';
 import { listenForNotices } from '../../src/db/pg-notices.js';
+import { eventually } from './support/eventually.js';
 import { DIALECTS, freshDatabaseUrl, startTestApp } from './support/test-runtime.js';
 
 const CHANNEL = 'ballou_test_notices';
-
-async function until(check: () => boolean, ms = 15_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  return check();
-}
 
 describe.skipIf(!DIALECTS.includes('postgres'))('notices between nodes (postgres)', () => {
   let database: { url: string; drop(): Promise<void> };
@@ -51,18 +46,18 @@ describe.skipIf(!DIALECTS.includes('postgres'))('notices between nodes (postgres
       (error) => troubles.push(error),
     );
     try {
-      expect(await until(() => got.includes(null)), 'connected').toBe(true);
+      expect(await eventually(() => got.includes(null), 15_000), 'connected').toBe(true);
       await notify('node-a');
-      expect(await until(() => got.includes('node-a'))).toBe(true);
+      expect(await eventually(() => got.includes('node-a'), 15_000)).toBe(true);
 
       const [pid] = await listeners();
       expect(pid).toBeDefined();
       got.length = 0;
       await admin.query('select pg_terminate_backend($1)', [pid]);
-      expect(await until(() => got.includes(null)), 'reconnected and said so').toBe(true);
+      expect(await eventually(() => got.includes(null), 15_000), 'reconnected and said so').toBe(true);
       expect(troubles.length).toBeGreaterThan(0);
       await notify('node-b');
-      expect(await until(() => got.includes('node-b'))).toBe(true);
+      expect(await eventually(() => got.includes('node-b'), 15_000)).toBe(true);
       expect(await listeners()).toHaveLength(1);
     } finally {
       await listener.close();
@@ -94,7 +89,7 @@ describe.skipIf(!DIALECTS.includes('postgres'))('incident changes relayed betwee
     there.subscribe(() => (told.there += 1));
     try {
       // Both LISTEN connections up (each says so once: a look for what it missed while connecting).
-      expect(await until(() => told.here >= 1 && told.there >= 1), 'listening').toBe(true);
+      expect(await eventually(() => told.here >= 1 && told.there >= 1, 15_000), 'listening').toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 200));
       const before = { ...told };
       const admin = await t.token('admin');
@@ -111,7 +106,7 @@ describe.skipIf(!DIALECTS.includes('postgres'))('incident changes relayed betwee
       expect(res.statusCode).toBe(201);
       // This node at once, from its own commit; the other by the notice.
       expect(told.here).toBeGreaterThan(before.here);
-      expect(await until(() => told.there > before.there), 'the other node').toBe(true);
+      expect(await eventually(() => told.there > before.there, 15_000), 'the other node').toBe(true);
       // This node's own notice comes back to it too, and is skipped: one tell per commit, not two.
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(told.here - before.here).toBe(1);

@@ -19,6 +19,7 @@ import { bootstrap } from '../../src/app/bootstrap.js';
 import { createCustomer } from '../../src/app/customers/create-customer.js';
 import { loadConfig } from '../../src/config/config.js';
 import { DIALECTS, freshDatabaseUrl, SYSTEM } from '../integration/support/test-runtime.js';
+import { eventually } from './support/checks.js';
 import { prepareDesk, startProviders, type Providers } from './support/desk-fixture.js';
 import { killAllServers, ServerProcess } from './support/server-process.js';
 
@@ -70,21 +71,6 @@ async function openBoard(baseUrl: string, token: string) {
       await reading;
     },
   };
-}
-
-/** Waits for `check`, running `refresh` (say, reading the incident) before each look. */
-async function until(
-  ms: number,
-  check: () => boolean,
-  refresh: () => Promise<void> = async () => undefined,
-): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    await refresh();
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
 }
 
 for (const dialect of DIALECTS) {
@@ -175,22 +161,17 @@ for (const dialect of DIALECTS) {
         const firstId = first.id as string;
         let pagedAtMs = Number.NaN;
         expect(
-          await until(
-            10_000,
-            () => {
-              if (Number.isNaN(pagedAtMs)) return false;
-              return staffBoard.events.some((e) => e.id === firstId && Date.parse(e.updatedAt) >= pagedAtMs);
-            },
-            async () => {
-              const timeline = (
-                (await call('GET', `/api/v1/incidents/${firstId}`)) as {
-                  timeline: { type: string; at: string }[];
-                }
-              ).timeline;
-              const paged = timeline.find((e) => e.type === 'paged');
-              if (paged) pagedAtMs = Date.parse(paged.at);
-            },
-          ),
+          await eventually(10_000, async () => {
+            const timeline = (
+              (await call('GET', `/api/v1/incidents/${firstId}`)) as {
+                timeline: { type: string; at: string }[];
+              }
+            ).timeline;
+            const paged = timeline.find((e) => e.type === 'paged');
+            if (paged) pagedAtMs = Date.parse(paged.at);
+            if (Number.isNaN(pagedAtMs)) return false;
+            return staffBoard.events.some((e) => e.id === firstId && Date.parse(e.updatedAt) >= pagedAtMs);
+          }),
           "the job thread's page on the board",
         ).toBe(true);
         const pageLag =
@@ -206,13 +187,14 @@ for (const dialect of DIALECTS) {
         }
         const seen = (id: string, state?: string) =>
           staffBoard.events.some((e) => e.id === id && (!state || e.state === state));
-        expect(await until(10_000, () => reported.every((r) => seen(r.id))), 'reports on the board').toBe(
-          true,
-        );
+        expect(
+          await eventually(10_000, () => reported.every((r) => seen(r.id))),
+          'reports on the board',
+        ).toBe(true);
         const ackAt = Date.now();
         await call('POST', `/api/v1/incidents/${reported[0]!.id}/ack`, {});
         expect(
-          await until(10_000, () => seen(reported[0]!.id, 'acknowledged')),
+          await eventually(10_000, () => seen(reported[0]!.id, 'acknowledged')),
           'acknowledgement on the board',
         ).toBe(true);
         // Each report is a change of the incident (the later ones attach to it): its first event after it.

@@ -1,26 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fieldErrorsIn, fieldMessageIn } from './field-messages';
+import { serverMessageLiterals } from '../../../test/support/server-message-literals';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/** Every `message: '…'` literal in the server's use cases, routes and domain (not their tests). */
-function serverFieldMessages(): string[] {
-  const found = new Set<string>();
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
-        for (const m of fs.readFileSync(full, 'utf8').matchAll(/message: '((?:[^'\\]|\\.)+)'/g))
-          found.add((m[1] as string).replace(/\\'/g, "'"));
-    }
-  };
-  for (const dir of ['src/app', 'src/server', 'src/domain']) walk(path.join(ROOT, dir));
-  return [...found].sort();
-}
+/** Every `message: '…'` literal the server can put next to a field. */
+const serverFieldMessages = () => serverMessageLiterals(/message: '((?:[^'\\]|\\.)+)'/g);
 
 describe('field messages in Swedish', () => {
   it('has Swedish for every field message the server can send', () => {

@@ -1,28 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { problemMessageIn } from './problem-messages';
+import { serverMessageLiterals } from '../../../test/support/server-message-literals';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/** Every `new DomainError('CODE', '…'` literal message in the server's sources (not their tests). */
-function domainErrorMessages(): string[] {
-  const found = new Set<string>();
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
-        for (const m of fs
-          .readFileSync(full, 'utf8')
-          .matchAll(/DomainError\(\s*'[A-Z_]+',\s*'((?:[^'\\]|\\.)+)'/g))
-          found.add((m[1] as string).replace(/\\'/g, "'"));
-    }
-  };
-  for (const dir of ['src/app', 'src/server', 'src/domain']) walk(path.join(ROOT, dir));
-  return [...found].sort();
-}
+/** Every `new DomainError('CODE', '…'` literal message. */
+const domainErrorMessages = () => serverMessageLiterals(/DomainError\(\s*'[A-Z_]+',\s*'((?:[^'\\]|\\.)+)'/g);
 
 describe('problem messages in Swedish', () => {
   it('has Swedish for every literal message a DomainError can carry', () => {
