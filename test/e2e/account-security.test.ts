@@ -32,7 +32,12 @@ describe.skipIf(!E2E_ENABLED)('staff two-factor login, password reset and change
       phone: '+46705550001',
       email: 'dag@ballou.example',
     });
-    await server.user({ email: 'dag.login@ballou.example', role: 'engineer', engineerId: dag.id });
+    await server.user({
+      email: 'dag.login@ballou.example',
+      name: 'Dag Holm',
+      role: 'engineer',
+      engineerId: dag.id,
+    });
   });
   afterAll(async () => {
     for (const p of open) await p.context.close();
@@ -130,6 +135,8 @@ describe.skipIf(!E2E_ENABLED)('staff two-factor login, password reset and change
     await logIn(page, 'dag.login@ballou.example', PASSWORD);
     await page.getByRole('heading', { name: 'Mina larm' }).waitFor();
     await page.getByRole('link', { name: 'Mitt konto' }).click();
+    // Who is signed in: the display name, then the login e-mail.
+    await page.getByText('Dag Holm · dag.login@ballou.example').waitFor();
     const form = page.getByRole('form', { name: 'Mina jouruppgifter' });
     await expect.poll(() => form.getByLabel(/^Jourtelefon/).inputValue()).toBe('+46705550001');
     await form.getByLabel(/^Nuvarande lösenord/).fill(PASSWORD);
@@ -156,7 +163,12 @@ describe.skipIf(!E2E_ENABLED)('staff two-factor login, password reset and change
           expect.stringMatching(/testmeddelande till Dag Holm/),
         ]),
       );
-    expect(server.elks.sms.some((s) => s.to === '+46705550001' && /annat nummer/.test(s.message))).toBe(true);
+    // The old number is told who made the change, by name.
+    expect(
+      server.elks.sms.some(
+        (s) => s.to === '+46705550001' && /annat nummer.*ändrat av Dag Holm\./.test(s.message),
+      ),
+    ).toBe(true);
     expect(errors).toEqual([]);
   });
 });

@@ -57,7 +57,8 @@ for (const dialect of DIALECTS) {
       ).json().id;
       await createUser(t.ctx, SYSTEM, {
         email: 'sara.login@ballou.example',
-        name: 'Sara Berg',
+        // The account's display name, not the engineer's: notices and the audit name the one signed in.
+        name: 'Sara E. Berg',
         password: PASSWORD,
         role: 'engineer',
         engineerId,
@@ -117,11 +118,11 @@ for (const dialect of DIALECTS) {
       expect((await engineerRow()).phone).toBe('+46703330002');
       await drain();
       expect(elks.sms.filter((s) => s.to === '+46703330001').at(-1)?.message).toMatch(
-        /jourlarm för Sara Berg går nu till ett annat nummer \(\+46…002\), ändrat av sara\.login@ballou\.example/,
+        /jourlarm för Sara Berg går nu till ett annat nummer \(\+46…002\), ändrat av Sara E\. Berg\./,
       );
       expect(elks.sms.filter((s) => s.to === '+46703330002')).toHaveLength(1);
       const [audit] = await auditOf('engineer.updated');
-      expect(audit).toMatchObject({ actor_name: 'sara.login@ballou.example', entity_id: engineerId });
+      expect(audit).toMatchObject({ actor_name: 'Sara E. Berg', actor_type: 'user', entity_id: engineerId });
     });
 
     it('sends me a test SMS the way pages go, and a number the provider refuses shows as failing', async () => {

@@ -225,7 +225,9 @@ export async function authenticateSession(
       id: user.id,
       role: user.role as Role,
       customerId: user.customer_id,
-      name: user.email,
+      // What timelines, notices and the audit log show as who did it (the id is recorded beside it).
+      name: user.name.trim() || user.email,
+      email: user.email,
       engineerId: user.engineer_id,
     },
     sessionId: session.id,

@@ -16,6 +16,8 @@ export type Principal =
       role: Role;
       customerId: string | null;
       name: string;
+      /** The login e-mail (a session's user); `name` is the display name. */
+      email?: string;
       engineerId?: string | null;
     }
   | { kind: 'token'; id: string; role: Role; customerId: string | null; name: string; engineerId?: null }

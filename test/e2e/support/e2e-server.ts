@@ -37,6 +37,8 @@ export interface E2eServer {
   /** A login for the browser. */
   user(input: {
     email: string;
+    /** The display name (default: the e-mail's local part). */
+    name?: string;
     role: Role;
     customerId?: string;
     engineerId?: string;
@@ -112,10 +114,10 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
       if (res.statusCode >= 400) throw new Error(`${method} ${urlPath}: ${res.statusCode} ${res.body}`);
       return (res.body ? res.json() : undefined) as T;
     },
-    user: async ({ email, role, customerId, engineerId }) => {
+    user: async ({ email, name, role, customerId, engineerId }) => {
       await createUser(runtime.ctx, SYSTEM, {
         email,
-        name: email.split('@')[0] as string,
+        name: name ?? (email.split('@')[0] as string),
         password: PASSWORD,
         role,
         customerId: customerId ?? null,

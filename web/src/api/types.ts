@@ -7,6 +7,8 @@ export type SlaState = 'pending' | 'near_breach' | 'breached' | 'met' | 'missed'
 export interface Me {
   id: string;
   name: string;
+  /** A browser session's login e-mail (null for an API token). */
+  email?: string | null;
   role: Role;
   customerId: string | null;
   kind: string;

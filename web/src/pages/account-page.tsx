@@ -43,7 +43,10 @@ export default function AccountPage() {
   return (
     <Stack maw={640}>
       <Title order={2}>{t('account.title')}</Title>
-      <Text>{me.name}</Text>
+      <Text>
+        {me.name}
+        {me.email && me.email !== me.name ? ` · ${me.email}` : ''}
+      </Text>
       {me.totpEnrolmentRequired && (
         <Alert color="orange" role="alert">
           {t('account.required')}

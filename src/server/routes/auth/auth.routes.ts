@@ -11,7 +11,10 @@ import { accountSecurityRoutes } from './account-security.routes.js';
 
 const Me = Type.Object({
   id: Type.String(),
+  /** Who timelines and notices say did it: a user's display name, a token's name. */
   name: Type.String(),
+  /** A browser session's login e-mail; null for an API token. */
+  email: Nullable(Type.String()),
   role: RoleSchema,
   customerId: Nullable(Type.String()),
   kind: Type.String(),
@@ -150,6 +153,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       return {
         id: p.id,
         name: p.name,
+        email: p.kind === 'user' ? (p.email ?? null) : null,
         role: p.role,
         customerId: p.customerId,
         kind: p.kind,
