@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
- * Every string literal the pattern's first group captures in the server's use cases, routes and domain
- * (src/app, src/server, src/domain; not their tests), sorted, once each.
+ * Every string literal the pattern's group (the first unless told) captures in the server's use cases,
+ * routes and domain (src/app, src/server, src/domain; not their tests), sorted, once each.
  */
-export function serverMessageLiterals(pattern: RegExp): string[] {
+export function serverMessageLiterals(pattern: RegExp, group = 1): string[] {
   const found = new Set<string>();
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -17,7 +17,7 @@ export function serverMessageLiterals(pattern: RegExp): string[] {
       if (entry.isDirectory()) walk(full);
       else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
         for (const m of fs.readFileSync(full, 'utf8').matchAll(pattern))
-          found.add((m[1] as string).replace(/\\'/g, "'"));
+          found.add((m[group] as string).replace(/\\'/g, "'"));
     }
   };
   for (const dir of ['src/app', 'src/server', 'src/domain']) walk(path.join(ROOT, dir));

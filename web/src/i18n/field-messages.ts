@@ -146,6 +146,7 @@ const RULES: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]> = 
   [/^must be before (.+), when the tier changes$/, (m) => `måste vara före ${m[1]}, då servicenivån ändras`],
   [/^must be on or before (.+)$/, (m) => `måste vara senast ${m[1]}`],
   [/^no engineer with id (.+)$/, (m) => `ingen tekniker med id ${m[1]}`],
+  [/^no engineer (.+)$/, (m) => `ingen tekniker med id ${m[1]}`],
   [/^overlaps tariff version (.+)$/, (m) => `överlappar taxeversion ${m[1]}`],
   [/^repeats the key (.+)$/, (m) => `upprepar nyckeln ${m[1]}`],
   [

@@ -5,11 +5,43 @@ import { serverMessageLiterals } from '../../../test/support/server-message-lite
 /** Every `new DomainError('CODE', '…'` literal message. */
 const domainErrorMessages = () => serverMessageLiterals(/DomainError\(\s*'[A-Z_]+',\s*'((?:[^'\\]|\\.)+)'/g);
 
+/**
+ * Every `new DomainError('CODE', `…`` template message the web app can be shown, its `${…}` parts
+ * filled with sample values: a path where the expression names one, a role where it names one, a number
+ * where it counts, else a word. Left out: INTERNAL errors (the API answers a generic 500), the CLI's
+ * messages (they name its options: `--out: …`), and templates that pass on messages made elsewhere
+ * (`${path}: ${message}`, a joined list of them), whose words the literal tests cover.
+ */
+function templateMessages(): string[] {
+  const sample = (expression: string) =>
+    /path/i.test(expression)
+      ? '/p'
+      : /role/i.test(expression)
+        ? 'primary'
+        : /length|count|Ms$|^i$/.test(expression)
+          ? '2'
+          : 'v1';
+  return serverMessageLiterals(/DomainError\(\s*'((?!INTERNAL')[A-Z_]+)',\s*`((?:[^`\\]|\\.)+)`/g, 2)
+    .filter(
+      (template) =>
+        !/(^|\s)--\w/.test(template) && // the CLI's
+        !/(^|: )\$\{[^}]+\}$/.test(template) && // passes on a message made elsewhere
+        !/\$\{[^}]*$/.test(template), // a template inside the template: messages made elsewhere, joined
+    )
+    .map((template) => template.replace(/\$\{([^}]+)\}/g, (_, expression: string) => sample(expression)));
+}
+
 describe('problem messages in Swedish', () => {
   it('has Swedish for every literal message a DomainError can carry', () => {
     const messages = domainErrorMessages();
     expect(messages.length).toBeGreaterThan(60);
     expect(messages.filter((m) => problemMessageIn('sv', m) === m)).toEqual([]);
+  });
+
+  it('has Swedish for every message a DomainError builds from a template, with sample values', () => {
+    const built = templateMessages();
+    expect(built.length).toBeGreaterThan(25);
+    expect(built.filter((m) => problemMessageIn('sv', m) === m)).toEqual([]);
   });
 
   it('translates messages with values, and a "path: message" as a field message', () => {

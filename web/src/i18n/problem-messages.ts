@@ -159,6 +159,18 @@ const RULES: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray, lang: string) 
     (m) => `inga servicenivåvillkor för nivån ${m[1]} gäller ${m[2]}`,
   ],
   [/^no service-level (?:targets|terms) for tier (.+)$/, (m) => `inga servicenivåvillkor för nivån ${m[1]}`],
+  [
+    /^interval ends \((.+)\) before it starts \((.+)\)$/,
+    (m) => `intervallet slutar (${m[1]}) innan det börjar (${m[2]})`,
+  ],
+  [
+    /^period ends \((.+)\) before it starts \((.+)\)$/,
+    (m) => `perioden slutar (${m[1]}) innan den börjar (${m[2]})`,
+  ],
+  [
+    /^not a period of epoch-millisecond instants: (.+)$/,
+    (m) => `inte en period av tidpunkter i millisekunder sedan 1970: ${m[1]}`,
+  ],
   [/^Cannot run the action: (.+)\.$/, (m) => `Åtgärden kan inte köras: ${m[1]}.`],
   [/^\/action: (.+) is not in the action catalogue$/, (m) => `${m[1]} finns inte i åtgärdskatalogen`],
   [/^password (.+)$/, (m, lang) => `lösenordet ${fieldMessageIn(lang, m[1] as string)}`],
