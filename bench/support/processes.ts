@@ -5,13 +5,14 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SERVE_NODE_FLAGS } from '../../src/server/serve-node-flags.js';
 import type { BareSettings } from './bare-server.js';
 import type { LoadResult, LoadSettings } from './load-client.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-function tsxProcess(script: string, env: Record<string, string>) {
-  return spawn(process.execPath, ['--import', 'tsx', script], {
+function tsxProcess(script: string, env: Record<string, string>, nodeFlags: readonly string[] = []) {
+  return spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,7 +40,12 @@ export interface BareServer {
 
 /** Starts the ceiling server (bench/support/bare-server.ts) and waits until it listens. */
 export async function startBareServer(settings: BareSettings): Promise<BareServer> {
-  const child = tsxProcess('bench/support/bare-server.ts', { BENCH_BARE: JSON.stringify(settings) });
+  // The ceiling runs with the same Node.js flags as the real server, so the ratio compares code, not flags.
+  const child = tsxProcess(
+    'bench/support/bare-server.ts',
+    { BENCH_BARE: JSON.stringify(settings) },
+    SERVE_NODE_FLAGS,
+  );
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const port = await new Promise<number>((resolve, reject) => {

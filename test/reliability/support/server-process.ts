@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVE_NODE_FLAGS } from '../../../src/server/serve-node-flags.js';
 
 /** The repository root (where package.json and node_modules are). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -98,7 +99,8 @@ export class ServerProcess {
       `\n===== start ${this.starts} of ${this.name} (${new Date().toISOString()})\n`,
     );
     const out = fs.openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    const args = [...SERVE_NODE_FLAGS, ...this.nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve'];
+    const child = spawn(process.execPath, args, {
       cwd: REPO_ROOT,
       // A clean environment: only what the server needs, nothing of the developer's own BALLOU_* settings.
       env: {
