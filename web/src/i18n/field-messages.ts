@@ -1,3 +1,5 @@
+import { translateByTable, type MessageRules } from './message-table';
+
 /**
  * Swedish for the messages the API puts next to a field (problem+json `errors[].message`): the server
  * speaks English, the desk reads Swedish. Exact messages first, then rules for the ones with a value in
@@ -105,7 +107,7 @@ const EXACT: Record<string, string> = {
   'is invalid': 'är ogiltigt',
 };
 
-const RULES: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]> = [
+const RULES: MessageRules = [
   [
     /^must NOT have fewer than (\d+) characters?$/,
     (m) => (m[1] === '1' ? 'får inte vara tomt' : `måste ha minst ${m[1]} tecken`),
@@ -157,14 +159,7 @@ const RULES: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]> = 
 
 /** The message in `lang` (sv: translated when known; any other language: as the server sent it). */
 export function fieldMessageIn(lang: string, message: string): string {
-  if (!lang.startsWith('sv')) return message;
-  const exact = EXACT[message];
-  if (exact) return exact;
-  for (const [pattern, render] of RULES) {
-    const match = pattern.exec(message);
-    if (match) return render(match);
-  }
-  return message;
+  return translateByTable(EXACT, RULES, lang, message);
 }
 
 /** Each field's message in `lang`. */

@@ -1,4 +1,5 @@
 import { fieldMessageIn } from './field-messages';
+import { translateByTable, type MessageRules } from './message-table';
 
 /**
  * Swedish for the API's whole-form messages (problem+json `detail`), as field-messages.ts is for the
@@ -84,7 +85,7 @@ const EXACT: Record<string, string> = {
   'wrong password or code': 'fel lösenord eller kod',
 };
 
-const RULES: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray, lang: string) => string]> = [
+const RULES: MessageRules = [
   [
     /^(.+) does not hold the (.+) role for the whole offered shift$/,
     (m) => `${m[1]} har inte rollen ${m[2]} under hela det erbjudna passet`,
@@ -180,12 +181,5 @@ const RULES: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray, lang: string) 
 
 /** The problem's message in `lang` (sv: translated when known; any other language: as sent). */
 export function problemMessageIn(lang: string, message: string): string {
-  if (!lang.startsWith('sv')) return message;
-  const exact = EXACT[message];
-  if (exact) return exact;
-  for (const [pattern, render] of RULES) {
-    const match = pattern.exec(message);
-    if (match) return render(match, lang);
-  }
-  return message;
+  return translateByTable(EXACT, RULES, lang, message);
 }
