@@ -23,6 +23,15 @@ describe('field messages in Swedish', () => {
     expect(fieldMessageIn('sv', 'must be one of "sms", "email"')).toBe('måste vara en av "sms", "email"');
     expect(fieldMessageIn('sv', 'overlaps tariff version 2')).toBe('överlappar taxeversion 2');
     expect(fieldMessageIn('sv', 'must be at least 12 characters')).toBe('måste ha minst 12 tecken');
+    expect(fieldMessageIn('sv', 'is already primary during this shift')).toBe(
+      'är redan primärjour under passet',
+    );
+    expect(
+      fieldMessageIn(
+        'sv',
+        'automatic actions are only for customers of tier hog (this incident is tier none)',
+      ),
+    ).toBe('automatiska åtgärder gäller bara kunder med hög servicenivå (ärendet har ”Utan avtal”)');
   });
 
   it('leaves English, and messages it does not know, as the server sent them', () => {

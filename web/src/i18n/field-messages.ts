@@ -1,4 +1,5 @@
 import { translateByTable, type MessageRules } from './message-table';
+import { rosterRole, tier } from './api-codes';
 
 /**
  * Swedish for the messages the API puts next to a field (problem+json `errors[].message`): the server
@@ -134,9 +135,9 @@ const RULES: MessageRules = [
   [/^a (.+) backup$/, (m) => `en säkerhetskopia av ${m[1]}`],
   [
     /^automatic actions are only for customers of tier hog \(this incident is tier (.+)\)$/,
-    (m) => `automatiska åtgärder gäller bara kunder med hög servicenivå (ärendet har ${m[1]})`,
+    (m) => `automatiska åtgärder gäller bara kunder med hög servicenivå (ärendet har ${tier(m[1])})`,
   ],
-  [/^is already (.+) during this shift$/, (m) => `är redan ${m[1]} under passet`],
+  [/^is already (.+) during this shift$/, (m) => `är redan ${rosterRole(m[1])} under passet`],
   [
     /^must be a whole number of seconds from 1 to (\d+)$/,
     (m) => `måste vara ett helt antal sekunder från 1 till ${m[1]}`,

@@ -7,7 +7,7 @@ const domainErrorMessages = () => serverMessageLiterals(/DomainError\(\s*'[A-Z_]
 
 /**
  * Every `new DomainError('CODE', `…`` template message the web app can be shown, its `${…}` parts
- * filled with sample values: a path where the expression names one, a role where it names one, a number
+ * filled with sample values: a path where the expression names one, a role or a status where it names one, a number
  * where it counts, else a word. Left out: INTERNAL errors (the API answers a generic 500), the CLI's
  * messages (they name its options: `--out: …`), and templates that pass on messages made elsewhere
  * (`${path}: ${message}`, a joined list of them), whose words the literal tests cover.
@@ -18,9 +18,11 @@ function templateMessages(): string[] {
       ? '/p'
       : /role/i.test(expression)
         ? 'primary'
-        : /length|count|Ms$|^i$/.test(expression)
-          ? '2'
-          : 'v1';
+        : /status/i.test(expression)
+          ? 'taken'
+          : /length|count|Ms$|^i$/.test(expression)
+            ? '2'
+            : 'v1';
   return serverMessageLiterals(/DomainError\(\s*'((?!INTERNAL')[A-Z_]+)',\s*`((?:[^`\\]|\\.)+)`/g, 2)
     .filter(
       (template) =>
@@ -53,7 +55,30 @@ describe('problem messages in Swedish', () => {
       'lösenordet måste ha minst 12 tecken',
     );
     expect(problemMessageIn('sv', 'no service-level terms for tier none cover 0001-01-01')).toBe(
-      'inga servicenivåvillkor för nivån none gäller 0001-01-01',
+      'inga servicenivåvillkor för nivån ”Utan avtal” gäller 0001-01-01',
+    );
+  });
+
+  it('names roles and tiers as the UI does, not by their API codes', () => {
+    expect(problemMessageIn('sv', 'this needs one of the roles admin, manager')).toBe(
+      'det kräver någon av rollerna administratör, jourplanerare',
+    );
+    expect(problemMessageIn('sv', 'Sara Berg is secondary during the shift and cannot hold both roles')).toBe(
+      'Sara Berg är sekundärjour under passet och kan inte ha båda rollerna',
+    );
+    expect(problemMessageIn('sv', 'you do not hold the primary role for all of that time')).toBe(
+      'du är inte primärjour under hela den tiden',
+    );
+    expect(problemMessageIn('sv', 'the customer already has tier hog from 2026-01-01')).toBe(
+      'kunden har redan servicenivån ”Hög servicenivå” från 2026-01-01',
+    );
+    expect(
+      problemMessageIn(
+        'sv',
+        "/automatic: only customers of tier hog may authorize automatic actions (this customer's tier is none today)",
+      ),
+    ).toBe(
+      'bara kunder med hög servicenivå kan förhandsgodkänna automatiska åtgärder (kundens nivå: ingen i dag)',
     );
   });
 

@@ -1,5 +1,6 @@
 import { fieldMessageIn } from './field-messages';
 import { translateByTable, type MessageRules } from './message-table';
+import { rosterRole, tier, userRoles } from './api-codes';
 
 /**
  * Swedish for the API's whole-form messages (problem+json `detail`), as field-messages.ts is for the
@@ -88,7 +89,7 @@ const EXACT: Record<string, string> = {
 const RULES: MessageRules = [
   [
     /^(.+) does not hold the (.+) role for the whole offered shift$/,
-    (m) => `${m[1]} har inte rollen ${m[2]} under hela det erbjudna passet`,
+    (m) => `${m[1]} är inte ${rosterRole(m[2])} under hela det erbjudna passet`,
   ],
   [
     /^(.+) has no SSH access registered \(host, user, host key\)$/,
@@ -96,14 +97,14 @@ const RULES: MessageRules = [
   ],
   [
     /^(.+) is (primary|secondary) during the shift and cannot hold both roles$/,
-    (m) => `${m[1]} är ${m[2]} under passet och kan inte ha båda rollerna`,
+    (m) => `${m[1]} är ${rosterRole(m[2])} under passet och kan inte ha båda rollerna`,
   ],
   [/^(.+) is unavailable during the shift$/, (m) => `${m[1]} är inte tillgänglig under passet`],
   [/^(\d+) tariff versions are valid on (.+)$/, (m) => `${m[1]} taxeversioner gäller ${m[2]}`],
   [
     /^\/automatic: only customers of tier hog may authorize automatic actions \(this customer's tier is (.+)\)$/,
     (m) =>
-      `bara kunder med hög servicenivå kan förhandsgodkänna automatiska åtgärder (kundens nivå: ${m[1]})`,
+      `bara kunder med hög servicenivå kan förhandsgodkänna automatiska åtgärder (kundens nivå: ${m[1] === 'none today' ? 'ingen i dag' : tier(m[1])})`,
   ],
   [
     /^a tier change must start after (.+), when the current tier period began$/,
@@ -115,16 +116,17 @@ const RULES: MessageRules = [
   ],
   [
     /^the customer already has tier (.+) from (.+)$/,
-    (m) => `kunden har redan servicenivå ${m[1]} från ${m[2]}`,
+    (m) => `kunden har redan servicenivån ${tier(m[1])} från ${m[2]}`,
   ],
   [
     /^the tier history ended (.+); the change would leave a gap$/,
     (m) => `servicenivåerna slutade ${m[1]}; ändringen skulle lämna ett glapp`,
   ],
-  [/^this shift swap is already (.+)$/, (m) => `passbytet är redan ${m[1]}`],
+  [/^this shift swap is already taken$/, () => 'passet är redan övertaget'],
+  [/^this shift swap is already cancelled$/, () => 'passbytet är redan återkallat'],
   [
     /^you do not hold the (.+) role for all of that time$/,
-    (m) => `du har inte rollen ${m[1]} under hela den tiden`,
+    (m) => `du är inte ${rosterRole(m[1])} under hela den tiden`,
   ],
   [/^customer (.+) not found$/, (m) => `kunden ${m[1]} finns inte`],
   [
@@ -149,17 +151,23 @@ const RULES: MessageRules = [
     /^(.+) is made by the signed-in user, not with an API token$/,
     () => 'det görs av den inloggade användaren, inte med en API-nyckel',
   ],
-  [/^this needs one of the roles (.+)$/, (m) => `det kräver någon av rollerna ${m[1]}`],
-  [/^two-factor login is for the roles (.+)$/, (m) => `tvåstegsinloggning gäller rollerna ${m[1]}`],
+  [/^this needs one of the roles (.+)$/, (m) => `det kräver någon av rollerna ${userRoles(m[1])}`],
+  [
+    /^two-factor login is for the roles (.+)$/,
+    (m) => `tvåstegsinloggning gäller rollerna ${userRoles(m[1])}`,
+  ],
   [
     /^no service-level terms for tier (.+) cover (.+)$/,
-    (m) => `inga servicenivåvillkor för nivån ${m[1]} gäller ${m[2]}`,
+    (m) => `inga servicenivåvillkor för nivån ${tier(m[1])} gäller ${m[2]}`,
   ],
   [
     /^no service-level targets for tier (.+) on (.+)$/,
-    (m) => `inga servicenivåvillkor för nivån ${m[1]} gäller ${m[2]}`,
+    (m) => `inga servicenivåvillkor för nivån ${tier(m[1])} gäller ${m[2]}`,
   ],
-  [/^no service-level (?:targets|terms) for tier (.+)$/, (m) => `inga servicenivåvillkor för nivån ${m[1]}`],
+  [
+    /^no service-level (?:targets|terms) for tier (.+)$/,
+    (m) => `inga servicenivåvillkor för nivån ${tier(m[1])}`,
+  ],
   [
     /^interval ends \((.+)\) before it starts \((.+)\)$/,
     (m) => `intervallet slutar (${m[1]}) innan det börjar (${m[2]})`,
