@@ -111,6 +111,37 @@ for (const dialect of DIALECTS) {
       expect(read.json()).toEqual(again.json());
     });
 
+    it('dates a report that attaches with an earlier typed time after the timeline it joins, keeping that time', async () => {
+      servers.push(
+        (
+          await t.call('POST', `/api/v1/customers/${customerId}/servers`, admin, {
+            hostname: 'e.kvarnholmen.se',
+          })
+        ).json().id,
+      );
+      const fresh = servers.length - 1;
+      const opened = await report(fresh, '2027-01-12T21:00');
+      expect(opened.statusCode).toBe(201);
+      // The customer says the problem began 20:40, before the incident was reported.
+      const earlier = await report(fresh, '2027-01-12T20:40');
+      expect(earlier.json().id).toBe(opened.json().id);
+      const timeline = (
+        earlier.json().timeline as { type: string; at: string; data: Record<string, unknown> }[]
+      ).filter((e) => e.type === 'reported' || e.type === 'attached');
+      expect(timeline.map((e) => [e.type, e.at])).toEqual([
+        ['reported', '2027-01-12T21:00:00+01:00'],
+        ['attached', '2027-01-12T21:00:00+01:00'],
+      ]);
+      expect(timeline[1]?.data.reportedAt).toBe('2027-01-12T19:40:00.000Z');
+      // A later one is dated by its own time, with nothing extra.
+      const later = await report(fresh, '2027-01-12T21:10');
+      const last = (
+        later.json().timeline as { type: string; at: string; data: Record<string, unknown> }[]
+      ).at(-1);
+      expect(last).toMatchObject({ type: 'attached', at: '2027-01-12T21:10:00+01:00' });
+      expect(last?.data.reportedAt).toBeUndefined();
+    });
+
     it('refuses an unknown customer or a server of nobody with a 404 naming the field, and writes nothing', async () => {
       const before = await incidentCount();
       const unknown = await t.call('POST', '/api/v1/incidents', admin, {

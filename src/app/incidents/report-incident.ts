@@ -109,11 +109,20 @@ export async function reportIncident(
   });
   if (open && (report.customerId || report.dedupKey)) {
     const loaded = await loadIncident(trx, ctx, open.id, true);
+    // A typed report time earlier than the timeline's last event (a customer saying when the problem
+    // began) is kept in the event's data; the event itself is dated in order, so the timeline reads forward.
+    const lastAtMs = loaded.events.reduce((latest, event) => Math.max(latest, event.atMs), 0);
+    const backdated = report.reportedAtMs < lastAtMs;
     const incident = await appendIncidentEvent(trx, ctx, loaded, {
       type: 'attached',
-      atMs: report.reportedAtMs,
+      atMs: backdated ? lastAtMs : report.reportedAtMs,
       actor,
-      data: { channel: report.channel, summary: report.summary, ...(report.details ?? {}) },
+      data: {
+        channel: report.channel,
+        summary: report.summary,
+        ...(backdated ? { reportedAt: toDbInstant(report.reportedAtMs) } : {}),
+        ...(report.details ?? {}),
+      },
     });
     return { incident, created: false };
   }

@@ -110,6 +110,14 @@ export default function IncidentPage() {
               {formatDateTime(e.at, i18n.language)}
               {e.actor.name ? ` · ${e.actor.name}` : ''}
             </Text>
+            {e.type === 'attached' && typeof e.data.summary === 'string' && (
+              <Text size="sm">{e.data.summary}</Text>
+            )}
+            {typeof e.data.reportedAt === 'string' && (
+              <Text size="xs">
+                {t('incident.statedTime', { at: formatDateTime(e.data.reportedAt, i18n.language) })}
+              </Text>
+            )}
             {typeof e.data.note === 'string' && <Text size="sm">{e.data.note}</Text>}
           </Timeline.Item>
         ))}
