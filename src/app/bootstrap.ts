@@ -16,6 +16,7 @@ import { systemClock } from './system-clock.js';
 import type { AppContext } from './app-context.js';
 import type { Messaging } from './messaging/messaging.js';
 import { loadDemoData, type DemoLogins } from './demo/load-demo-data.js';
+import { generateRecentHistory } from './demo/large-demo-data.js';
 import { ensureReferenceData } from './demo/reference-data.js';
 import { syncActionCatalogue } from './actions/action-catalogue.js';
 import { timeOrderedId } from './time-ordered-id.js';
@@ -54,7 +55,8 @@ export async function bootstrap(
     if (await claimSystemState(ctx.db, 'demo_data', decision, toDbInstant(ctx.clock.now()))) {
       if (config.demoData) {
         runtime.demo = await loadDemoData(ctx);
-        logger.info('demo data loaded');
+        const history = await generateRecentHistory(ctx);
+        logger.info({ pastIncidents: history.incidents }, 'demo data loaded');
       }
     }
   }

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, type Runtime } from '../../src/app/bootstrap.js';
 import { formatDemoLogins } from '../../src/app/demo/load-demo-data.js';
+import { ESCALATE_JOB } from '../../src/app/incidents/escalation-job.js';
 import { loadConfig } from '../../src/config/config.js';
 import { buildApp } from '../../src/server/build-app.js';
 import { DIALECTS, freshDatabaseUrl } from './support/test-runtime.js';
@@ -140,6 +141,62 @@ for (const dialect of DIALECTS) {
         headers: { cookie },
       });
       expect(foreign.statusCode).toBe(404);
+    });
+
+    it('comes with months of finished history for its own customers, numbered before anything new', async () => {
+      const db = runtime.ctx.db;
+      const incidents = await db
+        .selectFrom('incidents')
+        .select(['state', 'customer_id', 'reported_at', 'ref'])
+        .execute();
+      expect(incidents.length).toBeGreaterThanOrEqual(150);
+      // Finished: nothing on the board, nothing for the SLA check to chase, no page or job queued for it.
+      expect(new Set(incidents.map((i) => i.state))).toEqual(new Set(['closed', 'resolved']));
+      expect(await db.selectFrom('jobs').select('id').where('kind', '=', ESCALATE_JOB).execute()).toEqual([]);
+      const customerIds = new Set((await db.selectFrom('customers').select('id').execute()).map((c) => c.id));
+      for (const i of incidents)
+        if (i.customer_id !== null) expect(customerIds.has(i.customer_id)).toBe(true);
+      const nowMs = runtime.ctx.clock.now();
+      const ages = incidents.map((i) => (nowMs - Date.parse(i.reported_at)) / 86_400_000);
+      expect(Math.min(...ages)).toBeGreaterThan(3);
+      expect(Math.max(...ages)).toBeLessThan(3 + 184);
+
+      // The reports of those months show callouts of each tier.
+      const [admin] = parsePrintedLogins(printed);
+      const signedIn = await login(admin?.email as string, admin?.password as string);
+      const cookie = sessionCookie(signedIn);
+      const month = (ms: number) => new Date(ms).toISOString().slice(0, 7);
+      const report = await app.inject({
+        method: 'GET',
+        url: `/api/v1/reports/sla?from=${month(nowMs - 150 * 86_400_000)}&to=${month(nowMs)}`,
+        headers: { cookie },
+      });
+      expect(report.statusCode).toBe(200);
+      const callouts = (report.json().months as { callouts: Record<string, number> }[]).reduce(
+        (sum, m) => ({
+          hog: sum.hog + m.callouts.hog!,
+          incident: sum.incident + m.callouts.incident!,
+          none: sum.none + m.callouts.none!,
+        }),
+        { hog: 0, incident: 0, none: 0 },
+      );
+      expect(callouts.hog).toBeGreaterThan(0);
+      expect(callouts.incident).toBeGreaterThan(0);
+
+      // A report made now is numbered after the history of its year.
+      const year = new Date(nowMs).toISOString().slice(0, 4);
+      const lastOfYear = Math.max(
+        0,
+        ...incidents.filter((i) => i.ref.startsWith(`INC-${year}-`)).map((i) => Number(i.ref.slice(-5))),
+      );
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/incidents',
+        headers: { cookie, 'x-csrf-token': signedIn.json().csrfToken as string },
+        payload: { customerId: [...customerIds][0], summary: 'Ny anmälan efter demohistoriken' },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      expect(created.json().ref).toBe(`INC-${year}-${String(lastOfYear + 1).padStart(5, '0')}`);
     });
 
     it('logs the e-mails but never a password', () => {

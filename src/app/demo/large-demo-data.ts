@@ -230,8 +230,6 @@ export async function generateLargeDemoData(
   const fromMs = toMs - Math.round((options.years ?? 10) * 365.25 * DAY);
   const span = toMs - fromMs;
   const { calendar } = await loadPricingRules(ctx.db);
-  const policies = await listSlaPolicies(ctx.db);
-  const targetsFor = slaTargetLookup(policies);
   const nowIso = toDbInstant(ctx.clock.now());
   const tag = seed.toString(36);
 
@@ -363,95 +361,211 @@ export async function generateLargeDemoData(
     ]);
   }
 
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await claimSystemState(trx, `large_demo_seed_${seed}`, String(total), nowIso))) {
+      throw new DomainError(
+        'DUPLICATE',
+        `demo data of seed ${seed} is in this database already; pick another --seed`,
+      );
+    }
+    const k = ctx.dbKind;
+    await insertRowArrays(
+      trx,
+      k,
+      'customers',
+      [
+        'id',
+        'name',
+        'org_number',
+        'vat_number',
+        'address_street',
+        'address_postal_code',
+        'address_city',
+        'address_country',
+        'invoice_email',
+        'agreement_start',
+        'agreement_end',
+        'created_at',
+        'updated_at',
+      ],
+      rows.customers,
+    );
+    await insertRowArrays(
+      trx,
+      k,
+      'customer_tiers',
+      ['id', 'customer_id', 'tier', 'valid_from', 'valid_to', 'created_at'],
+      rows.tiers,
+    );
+    await insertRowArrays(
+      trx,
+      k,
+      'contacts',
+      ['id', 'customer_id', 'name', 'phone', 'email', 'created_at'],
+      rows.contacts,
+    );
+    await insertRowArrays(
+      trx,
+      k,
+      'servers',
+      [
+        'id',
+        'customer_id',
+        'hostname',
+        'ssh_host',
+        'ssh_port',
+        'ssh_user',
+        'ssh_host_key',
+        'critical_data',
+        'created_at',
+      ],
+      rows.servers,
+    );
+    await insertRowArrays(
+      trx,
+      k,
+      'app_oncall_contacts',
+      ['id', 'customer_id', 'server_id', 'name', 'phone', 'email', 'created_at'],
+      rows.appOncall,
+    );
+    await insertRowArrays(
+      trx,
+      k,
+      'engineers',
+      [
+        'id',
+        'name',
+        'phone',
+        'email',
+        'is_manager',
+        'active',
+        'notify_channel',
+        'phone_failing_since',
+        'created_at',
+      ],
+      rows.engineers,
+    );
+  });
+  const counts = await writeIncidentHistory(ctx, {
+    rng,
+    customers,
+    engineers,
+    total,
+    fromMs,
+    toMs,
+    nowMs: toMs,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return {
+    seed,
+    customers: customerCount,
+    engineers: engineerCount,
+    incidents: total,
+    ...counts,
+    fromMs,
+    toMs,
+  };
+}
+
+export interface RecentHistoryOptions {
+  /** How far back the history goes (default six months). */
+  months?: number;
+  /** Incidents a month, all customers together (default 30: a small desk's normal month). */
+  perMonth?: number;
+  seed?: number;
+}
+
+/** The history ends this long before now, so every incident of it is closed or waits only for closing. */
+const RECENT_HISTORY_GAP_MS = 3 * DAY;
+
+/**
+ * The demo desk's own past (the customers and engineers already in the database): a few months of
+ * incidents with their timelines and work, every one finished, so the reports, the customers' pages and
+ * the billing of past months show what a desk in use looks like. No page or job is queued for them.
+ */
+export async function generateRecentHistory(
+  ctx: AppContext,
+  options: RecentHistoryOptions = {},
+): Promise<{ incidents: number; events: number; workEntries: number }> {
+  const [customerRows, tierRows, serverRows, contactRows, engineerRows] = await Promise.all([
+    ctx.db
+      .selectFrom('customers')
+      .select(['id', 'name', 'agreement_start'])
+      .orderBy('agreement_start')
+      .execute(),
+    ctx.db.selectFrom('customer_tiers').select(['customer_id', 'tier', 'valid_from', 'valid_to']).execute(),
+    ctx.db.selectFrom('servers').select(['id', 'customer_id', 'hostname']).orderBy('hostname').execute(),
+    ctx.db.selectFrom('contacts').select(['id', 'customer_id', 'name', 'phone']).orderBy('name').execute(),
+    ctx.db.selectFrom('engineers').select(['id', 'name']).where('active', '=', 1).orderBy('name').execute(),
+  ]);
+  const customers: GenCustomer[] = customerRows.map((c) => ({
+    id: c.id,
+    name: c.name,
+    startMs: startOfLocalDay(c.agreement_start),
+    periods: tierRows
+      .filter((t) => t.customer_id === c.id)
+      .map((t) => ({
+        tier: t.tier as Tier,
+        fromMs: startOfLocalDay(t.valid_from),
+        toMs: t.valid_to === null ? Infinity : startOfLocalDay(t.valid_to),
+      })),
+    servers: serverRows
+      .filter((r) => r.customer_id === c.id)
+      .map((r) => ({ id: r.id, hostname: r.hostname })),
+    contacts: contactRows
+      .filter((r) => r.customer_id === c.id && r.phone !== null)
+      .map((r) => ({ id: r.id, name: r.name, phone: r.phone as string })),
+  }));
+  const engineers: GenEngineer[] = engineerRows.map((e) => ({ id: e.id, name: e.name }));
+  // Every customer reports by phone or SMS from a contact; one without contacts would have nobody to call.
+  const callers = customers.filter((c) => c.contacts.length > 0);
+  if (callers.length === 0 || engineers.length === 0) return { incidents: 0, events: 0, workEntries: 0 };
+  const months = options.months ?? 6;
+  const total = Math.round(months * (options.perMonth ?? 30));
+  const nowMs = ctx.clock.now();
+  const toMs = nowMs - RECENT_HISTORY_GAP_MS;
+  const fromMs = toMs - Math.round((months * 365.25 * DAY) / 12);
+  const counts = await writeIncidentHistory(ctx, {
+    rng: new SeededRandom(options.seed ?? 2025),
+    customers: callers,
+    engineers,
+    total,
+    fromMs,
+    toMs,
+    nowMs,
+  });
+  return { incidents: total, ...counts };
+}
+
+interface HistoryPlan {
+  rng: SeededRandom;
+  /** Sorted by the start of their agreement: incidents are only reported by customers who have one. */
+  customers: GenCustomer[];
+  engineers: GenEngineer[];
+  total: number;
+  /** Reports are spread evenly over [fromMs, toMs). */
+  fromMs: number;
+  toMs: number;
+  /** Timelines are cut here: younger incidents are still being worked on. */
+  nowMs: number;
+  onProgress?: (p: { done: number; total: number }) => void;
+}
+
+/**
+ * Writes `total` incidents of these customers and engineers, with their timelines and work, in batches,
+ * numbered on from the database's incident series.
+ */
+async function writeIncidentHistory(
+  ctx: AppContext,
+  plan: HistoryPlan,
+): Promise<{ events: number; workEntries: number }> {
+  const { rng, customers, engineers, total, fromMs, toMs } = plan;
+  const span = toMs - fromMs;
+  const { calendar } = await loadPricingRules(ctx.db);
+  const targetsFor = slaTargetLookup(await listSlaPolicies(ctx.db));
   const counts = { events: 0, workEntries: 0 };
   const writer = openBulkWriter(ctx.db, ctx.dbKind, ctx.config.databaseUrl);
   try {
-    await ctx.db.transaction().execute(async (trx) => {
-      if (!(await claimSystemState(trx, `large_demo_seed_${seed}`, String(total), nowIso))) {
-        throw new DomainError(
-          'DUPLICATE',
-          `demo data of seed ${seed} is in this database already; pick another --seed`,
-        );
-      }
-      const k = ctx.dbKind;
-      await insertRowArrays(
-        trx,
-        k,
-        'customers',
-        [
-          'id',
-          'name',
-          'org_number',
-          'vat_number',
-          'address_street',
-          'address_postal_code',
-          'address_city',
-          'address_country',
-          'invoice_email',
-          'agreement_start',
-          'agreement_end',
-          'created_at',
-          'updated_at',
-        ],
-        rows.customers,
-      );
-      await insertRowArrays(
-        trx,
-        k,
-        'customer_tiers',
-        ['id', 'customer_id', 'tier', 'valid_from', 'valid_to', 'created_at'],
-        rows.tiers,
-      );
-      await insertRowArrays(
-        trx,
-        k,
-        'contacts',
-        ['id', 'customer_id', 'name', 'phone', 'email', 'created_at'],
-        rows.contacts,
-      );
-      await insertRowArrays(
-        trx,
-        k,
-        'servers',
-        [
-          'id',
-          'customer_id',
-          'hostname',
-          'ssh_host',
-          'ssh_port',
-          'ssh_user',
-          'ssh_host_key',
-          'critical_data',
-          'created_at',
-        ],
-        rows.servers,
-      );
-      await insertRowArrays(
-        trx,
-        k,
-        'app_oncall_contacts',
-        ['id', 'customer_id', 'server_id', 'name', 'phone', 'email', 'created_at'],
-        rows.appOncall,
-      );
-      await insertRowArrays(
-        trx,
-        k,
-        'engineers',
-        [
-          'id',
-          'name',
-          'phone',
-          'email',
-          'is_manager',
-          'active',
-          'notify_channel',
-          'phone_failing_since',
-          'created_at',
-        ],
-        rows.engineers,
-      );
-    });
-
     // Into an empty incident table (a new database), the incident indexes are built once at the end.
     const deferred = (await isEmptyTable(ctx.db, 'incidents'))
       ? await dropSecondaryIndexes(ctx.db, ctx.dbKind, ['incidents', 'incident_events', 'work_entries'])
@@ -462,28 +576,20 @@ export async function generateLargeDemoData(
       await recreateIndexes(ctx.db, deferred);
     }
     await analyzeAfterBulkLoad(ctx.db, ctx.dbKind);
-    return {
-      seed,
-      customers: customerCount,
-      engineers: engineerCount,
-      incidents: total,
-      ...counts,
-      fromMs,
-      toMs,
-    };
+    return counts;
   } finally {
     await writer.close();
   }
 
   async function loadIncidents(): Promise<void> {
     const sequences = await readNextIncidentNumbers(ctx.db);
-    const incidentGen = new IncidentGenerator(rng, calendar, targetsFor, customers, engineers, toMs);
+    const incidentGen = new IncidentGenerator(rng, calendar, targetsFor, customers, engineers, plan.nowMs);
     let active = 0;
     for (let start = 0; start < total; start += INCIDENTS_PER_BATCH) {
       const batch = { incidents: [] as unknown[][], events: [] as unknown[][], work: [] as unknown[][] };
       const end = Math.min(total, start + INCIDENTS_PER_BATCH);
       for (let i = start; i < end; i++) {
-        // Stratified over the decade: sorted, about evenly spread, with a random time in each slot.
+        // Stratified over the span: sorted, about evenly spread, with a random time in each slot.
         const reportedAtMs = fromMs + Math.floor((((i + rng.float()) / total) * span) / 1000) * 1000;
         while (active < customers.length && (customers[active] as GenCustomer).startMs <= reportedAtMs)
           active++;
@@ -500,7 +606,7 @@ export async function generateLargeDemoData(
         { table: 'incident_events', columns: EVENT_COLUMNS, rows: batch.events },
         { table: 'work_entries', columns: WORK_COLUMNS, rows: batch.work },
       ]);
-      options.onProgress?.({ done: end, total });
+      plan.onProgress?.({ done: end, total });
     }
     await ctx.db.transaction().execute(async (trx) => {
       for (const [name, next] of sequences) await advanceIncidentNumbers(trx, name, next);
