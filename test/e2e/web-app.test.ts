@@ -166,6 +166,8 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     await page.getByRole('button', { name: 'Spara arbete' }).click();
     await page.getByRole('status').filter({ hasText: 'Arbetet är sparat.' }).waitFor();
     await page.getByText('Arbete registrerat').waitFor();
+    // The timeline is the record: it names who was paged, not only that somebody was.
+    await page.getByText('Till Anna Andersson', { exact: true }).first().waitFor();
     // Tier hog: no start fee, the first work priced by the hour.
     await page
       .getByTestId('incident-price')

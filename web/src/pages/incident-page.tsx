@@ -31,6 +31,7 @@ import { useApi } from '../lib/use-api';
 import { useSubmit } from '../lib/use-form-errors';
 import { useIncidentStream } from '../lib/use-incident-stream';
 import { useNow } from '../lib/use-now';
+import { timelineDetail } from '../lib/timeline-detail';
 
 /** The incident: deadlines, one-tap steps for the engineer, consent for the customer, and its timeline. */
 export default function IncidentPage() {
@@ -39,6 +40,9 @@ export default function IncidentPage() {
   const me = useMe();
   const now = useNow();
   const incident = useApi<Incident>(`/incidents/${encodeURIComponent(id)}`);
+  // Names for the engineers a timeline names by id (who was paged); staff only, a customer sees counts.
+  const engineers = useApi<Engineer[]>(me.role === 'customer' ? null : '/engineers');
+  const nameOf = (engineerId: string) => engineers.data?.find((e) => e.id === engineerId)?.name;
   useIncidentStream((change) => {
     if (change.id === id) void incident.reload();
   });
@@ -110,15 +114,11 @@ export default function IncidentPage() {
               {formatDateTime(e.at, i18n.language)}
               {e.actor.name ? ` · ${e.actor.name}` : ''}
             </Text>
-            {e.type === 'attached' && typeof e.data.summary === 'string' && (
-              <Text size="sm">{e.data.summary}</Text>
-            )}
-            {typeof e.data.reportedAt === 'string' && (
-              <Text size="xs">
-                {t('incident.statedTime', { at: formatDateTime(e.data.reportedAt, i18n.language) })}
+            {timelineDetail(e, t, i18n.language, nameOf).map((line) => (
+              <Text key={line} size="sm">
+                {line}
               </Text>
-            )}
-            {typeof e.data.note === 'string' && <Text size="sm">{e.data.note}</Text>}
+            ))}
           </Timeline.Item>
         ))}
       </Timeline>
