@@ -1,6 +1,6 @@
 /**
- * The Node.js flags `ballou serve` is started with (`npm start`, docs/deployment.md's systemd unit, and the
- * test and bench server processes). They must be given on the command line: V8 sizes its heap when the
+ * The Node.js flags `ballou serve` is started with (`npm start`, the `ballou` command's first line,
+ * docs/deployment.md's systemd unit, and the test and bench server processes). They must be given on the command line: V8 sizes its heap when the
  * process starts.
  *
  * - `--max-semi-space-size=32` (MiB; Node 20's default is 16): a young generation twice the size. Under a
