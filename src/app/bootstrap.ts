@@ -17,6 +17,7 @@ import type { AppContext } from './app-context.js';
 import type { Messaging } from './messaging/messaging.js';
 import { loadDemoData, type DemoLogins } from './demo/load-demo-data.js';
 import { generateRecentHistory } from './demo/large-demo-data.js';
+import { invoiceDemoMonths } from './demo/demo-invoices.js';
 import { ensureReferenceData } from './demo/reference-data.js';
 import { syncActionCatalogue } from './actions/action-catalogue.js';
 import { timeOrderedId } from './time-ordered-id.js';
@@ -56,7 +57,8 @@ export async function bootstrap(
       if (config.demoData) {
         runtime.demo = await loadDemoData(ctx);
         const history = await generateRecentHistory(ctx);
-        logger.info({ pastIncidents: history.incidents }, 'demo data loaded');
+        const invoiced = await invoiceDemoMonths(ctx, { fromMs: history.fromMs });
+        logger.info({ pastIncidents: history.incidents, invoicedMonths: invoiced }, 'demo data loaded');
       }
     }
   }

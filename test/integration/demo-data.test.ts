@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, type Runtime } from '../../src/app/bootstrap.js';
 import { formatDemoLogins } from '../../src/app/demo/load-demo-data.js';
 import { ESCALATE_JOB } from '../../src/app/incidents/escalation-job.js';
+import { localDateOfInstant } from '../../src/domain/calendar/instant.js';
 import { loadConfig } from '../../src/config/config.js';
 import { buildApp } from '../../src/server/build-app.js';
 import { DIALECTS, freshDatabaseUrl } from './support/test-runtime.js';
@@ -197,6 +198,55 @@ for (const dialect of DIALECTS) {
       });
       expect(created.statusCode, created.body).toBe(201);
       expect(created.json().ref).toBe(`INC-${year}-${String(lastOfYear + 1).padStart(5, '0')}`);
+    });
+
+    it('has invoiced the ended months of that history as a desk would, leaving the last for billing to run', async () => {
+      const db = runtime.ctx.db;
+      const runs = (await db.selectFrom('invoice_runs').select('month').orderBy('month').execute()).map(
+        (r) => r.month,
+      );
+      // The month before this one in Stockholm, as the desk's calendar counts months.
+      const [year, month] = localDateOfInstant(runtime.ctx.clock.now()).split('-').map(Number) as [
+        number,
+        number,
+      ];
+      const lastEnded = month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+      expect(runs.length).toBeGreaterThanOrEqual(4);
+      expect(runs).not.toContain(lastEnded);
+      // Each issued on the first of the next month, not on the day the demo was made.
+      const invoices = await db
+        .selectFrom('invoices')
+        .select(['month', 'issue_date', 'customer_id'])
+        .execute();
+      expect(invoices.length).toBeGreaterThan(0);
+      for (const i of invoices) {
+        const [y, m] = i.month.split('-').map(Number) as [number, number];
+        const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+        expect(i.issue_date).toBe(`${next}-01`);
+      }
+
+      // The customer login sees its own invoices; billing sees the last month waiting to be run.
+      const customer = parsePrintedLogins(printed).find((l) => l.role === 'customer');
+      const signedIn = await login(customer?.email as string, customer?.password as string);
+      const own = await app.inject({
+        method: 'GET',
+        url: '/api/v1/invoices',
+        headers: { cookie: sessionCookie(signedIn) },
+      });
+      expect(own.statusCode).toBe(200);
+      const ownId = signedIn.json().user.customerId as string;
+      expect(own.json().items.length).toBe(invoices.filter((i) => i.customer_id === ownId).length);
+      expect(own.json().items.length).toBeGreaterThan(0);
+      const billing = parsePrintedLogins(printed).find((l) => l.role === 'billing');
+      const billingIn = await login(billing?.email as string, billing?.password as string);
+      const preview = await app.inject({
+        method: 'POST',
+        url: '/api/v1/invoice-runs/preview',
+        headers: { cookie: sessionCookie(billingIn), 'x-csrf-token': billingIn.json().csrfToken as string },
+        payload: { month: lastEnded },
+      });
+      expect(preview.statusCode, preview.body).toBe(200);
+      expect(preview.json().invoices.length).toBeGreaterThan(0);
     });
 
     it('logs the e-mails but never a password', () => {

@@ -486,7 +486,7 @@ const RECENT_HISTORY_GAP_MS = 3 * DAY;
 export async function generateRecentHistory(
   ctx: AppContext,
   options: RecentHistoryOptions = {},
-): Promise<{ incidents: number; events: number; workEntries: number }> {
+): Promise<{ incidents: number; events: number; workEntries: number; fromMs: number }> {
   const [customerRows, tierRows, serverRows, contactRows, engineerRows] = await Promise.all([
     ctx.db
       .selectFrom('customers')
@@ -519,10 +519,11 @@ export async function generateRecentHistory(
   const engineers: GenEngineer[] = engineerRows.map((e) => ({ id: e.id, name: e.name }));
   // Every customer reports by phone or SMS from a contact; one without contacts would have nobody to call.
   const callers = customers.filter((c) => c.contacts.length > 0);
-  if (callers.length === 0 || engineers.length === 0) return { incidents: 0, events: 0, workEntries: 0 };
+  const nowMs = ctx.clock.now();
+  if (callers.length === 0 || engineers.length === 0)
+    return { incidents: 0, events: 0, workEntries: 0, fromMs: nowMs };
   const months = options.months ?? 6;
   const total = Math.round(months * (options.perMonth ?? 30));
-  const nowMs = ctx.clock.now();
   const toMs = nowMs - RECENT_HISTORY_GAP_MS;
   const fromMs = toMs - Math.round((months * 365.25 * DAY) / 12);
   const counts = await writeIncidentHistory(ctx, {
@@ -534,7 +535,7 @@ export async function generateRecentHistory(
     toMs,
     nowMs,
   });
-  return { incidents: total, ...counts };
+  return { incidents: total, ...counts, fromMs };
 }
 
 interface HistoryPlan {

@@ -9,7 +9,8 @@ import { createCustomer } from '../customers/create-customer.js';
 import { addServer } from '../customers/servers.js';
 import { createEngineer } from '../engineers/engineers.js';
 
-const SYSTEM: Principal = {
+/** Who made the demo: the audit log names "demo data". */
+export const SYSTEM: Principal = {
   kind: 'system',
   id: 'system',
   role: 'admin',
