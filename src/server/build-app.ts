@@ -5,8 +5,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { AppContext } from '../app/app-context.js';
-import { authPlugin } from './plugins/auth.js';
+import { auditRefusal, authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin, frameworkErrors } from './plugins/error-handler.js';
+import { AccessRefusalAudit } from '../app/auth/access-refusals.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { OneLinePerRequest } from './one-line-request-log.js';
 import type { ThreadMetrics } from '../app/metrics/app-metrics.js';
@@ -74,7 +75,10 @@ export async function buildApp({
   if (onRoute) app.addHook('onRoute', onRoute);
 
   await app.register(metricsPlugin, { ctx, ...(jobMetrics ? { jobMetrics } : {}) });
-  await app.register(errorHandlerPlugin);
+  const refusals = new AccessRefusalAudit(ctx);
+  await app.register(errorHandlerPlugin, {
+    onAccessRefused: (request, code) => auditRefusal(refusals, request, code),
+  });
   await app.register(textGuardPlugin);
   await app.register(securityHeadersPlugin);
   // API answers hold tenant data and secrets shown once: no browser or proxy keeps them (ASVS 5.0 14.3.2),
@@ -85,7 +89,7 @@ export async function buildApp({
     return payload;
   });
   await app.register(rateLimit, { global: false });
-  await app.register(authPlugin, { ctx });
+  await app.register(authPlugin, { ctx, refusals });
   app.addSchema(Problem);
   app.addSchema(Price);
 

@@ -120,9 +120,14 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   else sendProblem(reply, request, error.statusCode ?? 400, 'BAD_REQUEST', error.message);
 }
 
+export interface ErrorHandlerOptions {
+  /** Told of a refused request (FORBIDDEN, CSRF_FAILED) before it is answered: the audit of refusals. */
+  onAccessRefused?: (request: FastifyRequest, code: string) => Promise<unknown>;
+}
+
 /** Every error becomes application/problem+json (RFC 9457); nothing internal leaks to the client. */
-export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+export const errorHandlerPlugin = fp(async (app: FastifyInstance, options: ErrorHandlerOptions) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error.validation) {
       const errors = fieldErrors(error.validation as AjvError[], error.validationContext ?? 'body');
       const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
@@ -136,8 +141,10 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
         domain.code === 'FORBIDDEN' ||
         domain.code === 'CSRF_FAILED' ||
         domain.code === 'UNAUTHENTICATED'
-      )
+      ) {
         request.log.warn({ code: domain.code, url: request.url }, 'access refused');
+        if (domain.code !== 'UNAUTHENTICATED') await options.onAccessRefused?.(request, domain.code);
+      }
       return sendProblem(reply, request, status, domain.code, domain.message, domain.errors);
     }
     switch (error.code) {

@@ -131,6 +131,22 @@ export async function startTestApp(dialect: Dialect, env: Record<string, string>
   };
 }
 
+/** The audit action of a refused request's own record (src/app/auth/access-refusals.ts). */
+export const ACCESS_REFUSED = 'access.refused';
+
+/**
+ * Audit rows other than refusals' own records: what a test counts to prove that a refused request wrote
+ * nothing (its refusal is on record on purpose, and tested in access-refusal-audit.test.ts).
+ */
+export async function auditRowsBesidesRefusals(ctx: AppContext): Promise<number> {
+  const row = await ctx.db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('action', '!=', ACCESS_REFUSED)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Counts rows of every business table, to prove that a refused request changed nothing. */
 export async function rowCounts(ctx: AppContext): Promise<Record<string, number>> {
   const tables = [
@@ -145,6 +161,10 @@ export async function rowCounts(ctx: AppContext): Promise<Record<string, number>
   ] as const;
   const counts: Record<string, number> = {};
   for (const t of tables) {
+    if (t === 'audit_log') {
+      counts[t] = await auditRowsBesidesRefusals(ctx);
+      continue;
+    }
     const row = await ctx.db
       .selectFrom(t)
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -498,8 +498,8 @@ export class FuzzRunner {
   /**
    * What a refused request may write: authentication's own bookkeeping (BOOKKEEPING_COLUMNS: a counted
    * login failure, a token's last use, a session's last activity) with the audit rows of refused logins,
-   * and the record of a refused action run (ADR 0017: a `refused` run, its audit row and timeline note).
-   * Anything else is a violation.
+   * the record of a refused action run (ADR 0017: a `refused` run, its audit row and timeline note), and
+   * a 403's own `access.refused` audit row. Anything else is a violation.
    */
   private async classifyWrite(
     changed: string[],
@@ -522,7 +522,11 @@ export class FuzzRunner {
         .select('action')
         .where('seq', '>', this.lastAuditSeq)
         .execute();
-      const ok = (a: string) => AUTH_FAILURE_ACTIONS.has(a) || (refusedRun && a === 'action.run_refused');
+      const ok = (a: string) =>
+        AUTH_FAILURE_ACTIONS.has(a) ||
+        (refusedRun && a === 'action.run_refused') ||
+        // A signed-in principal's refused request is on record (access-refusals.ts), and only that.
+        (status === 403 && a === 'access.refused');
       if (!added.every((a) => ok(a.action))) return 'violation';
     }
     if (changed.includes('action_runs')) return 'recorded-refusal';
