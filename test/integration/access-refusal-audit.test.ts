@@ -63,6 +63,21 @@ for (const dialect of DIALECTS) {
       expect(JSON.parse(last?.data as string)).toEqual({ code: 'FORBIDDEN', role: 'engineer' });
     });
 
+    it('records a refusal made inside a use case as well as by the route', async () => {
+      // Every role may reach the route; the use case refuses a token (a password belongs to a login).
+      const refused = await t.call('POST', '/api/v1/auth/password', engineerToken, {
+        currentPassword: 'x',
+        newPassword: 'en annan lång lösenfras',
+      });
+      expect(refused.statusCode).toBe(403);
+      const last = (await refusals()).at(-1);
+      expect(last).toMatchObject({
+        entity_id: 'POST /api/v1/auth/password',
+        request_id: refused.json().requestId,
+      });
+      expect(JSON.parse(last?.data as string)).toEqual({ code: 'FORBIDDEN', role: 'engineer' });
+    });
+
     it('records a script retrying a refused call once a minute, not at every try', async () => {
       const count = async () =>
         (await refusals()).filter((r) => r.entity_id === 'GET /api/v1/invoices').length;
