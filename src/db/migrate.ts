@@ -13,6 +13,7 @@ import * as incidentListIndexes from './migrations/2026-11-29T0100-incident-list
 import * as jobClaimIndex from './migrations/2026-11-29T0200-job-claim-index.js';
 import * as intakeIndexes from './migrations/2026-11-29T0210-intake-indexes.js';
 import * as invoiceLinesInsertCheck from './migrations/2026-11-29T0300-invoice-lines-insert-check-per-statement.js';
+import * as auditLogReadingIndexes from './migrations/2026-11-30T0100-audit-log-reading-indexes.js';
 
 // Listed statically (not read from the file system) so the built server and the tests run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-29T0200-job-claim-index': jobClaimIndex,
   '2026-11-29T0210-intake-indexes': intakeIndexes,
   '2026-11-29T0300-invoice-lines-insert-check-per-statement': invoiceLinesInsertCheck,
+  '2026-11-30T0100-audit-log-reading-indexes': auditLogReadingIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

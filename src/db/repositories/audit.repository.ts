@@ -43,18 +43,22 @@ export async function appendAudits(db: DbOrTrx, entries: readonly AuditEntry[]):
 }
 
 export interface AuditQuery {
+  action?: string;
   entityType?: string;
   entityId?: string;
   customerId?: string;
-  afterSeq?: number;
+  /** Keyset: records before this one (seq), newest first. */
+  beforeSeq?: number;
   limit: number;
 }
 
+/** Newest first, one index range from the cursor back (migration 2026-11-30T0100). */
 export async function listAudit(db: DbOrTrx, q: AuditQuery): Promise<AuditRow[]> {
-  let query = db.selectFrom('audit_log').selectAll().orderBy('seq', 'asc').limit(q.limit);
+  let query = db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(q.limit);
+  if (q.action) query = query.where('action', '=', q.action);
   if (q.entityType) query = query.where('entity_type', '=', q.entityType);
   if (q.entityId) query = query.where('entity_id', '=', q.entityId);
   if (q.customerId) query = query.where('customer_id', '=', q.customerId);
-  if (q.afterSeq !== undefined) query = query.where('seq', '>', q.afterSeq);
+  if (q.beforeSeq !== undefined) query = query.where('seq', '<', q.beforeSeq);
   return query.execute();
 }

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../../app/app-context.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../../app/auth/api-tokens.js';
 import { createUser, listUsers } from '../../../app/auth/users.js';
+import { readAuditLog } from '../../../app/audit/audit-log.js';
 import { principalOf } from '../../plugins/auth.js';
 import { Email, Id, IdParams, Name, Nullable, RoleSchema, STANDARD_ERRORS } from '../../schemas/common.js';
 
@@ -29,8 +30,50 @@ const User = Type.Object({
 
 const ADMIN = { roles: ['admin'] } as const;
 
-/** API tokens and user accounts: administrators only. */
+const AuditRecord = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String(),
+  actor: Type.Object({ type: Type.String(), id: Nullable(Type.String()), name: Nullable(Type.String()) }),
+  action: Type.String(),
+  entityType: Type.String(),
+  entityId: Nullable(Type.String()),
+  customerId: Nullable(Type.String()),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  requestId: Nullable(Type.String()),
+});
+
+const AuditQuery = Type.Object(
+  {
+    action: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z_]+\\.[a-z_]+$' })),
+    entityType: Type.Optional(Type.String({ minLength: 1, maxLength: 50, pattern: '^[a-z_]+$' })),
+    entityId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    customerId: Type.Optional(Id),
+    before: Type.Optional(Type.Integer({ minimum: 1, description: 'the previous page nextBefore' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+/** API tokens, user accounts and the audit log: administrators only. */
 export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    '/audit',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['admin'],
+        summary:
+          'The audit log, newest first: who changed what, logins and refusals, action runs (keyset on seq; filters by action, entity or customer)',
+        querystring: AuditQuery,
+        response: {
+          200: Type.Object({ items: Type.Array(AuditRecord), nextBefore: Nullable(Type.Integer()) }),
+          ...STANDARD_ERRORS,
+        },
+      },
+    },
+    async (request) => readAuditLog(ctx, principalOf(request), request.query),
+  );
+
   app.post(
     '/tokens',
     {

@@ -92,6 +92,7 @@ const API: Record<string, RouteSpec> = {
     }),
   },
   'GET /users': {},
+  'GET /audit': {},
   'POST /integrations': { body: () => ({ kind: 'generic', name: `Matris ${unique()}` }) },
   'GET /integrations': {},
   'DELETE /integrations/:id': { params: id('integrationId') },
