@@ -465,6 +465,23 @@ describe.skipIf(!E2E_ENABLED)('the web app in Chromium against the real server',
     expect(errors).toEqual([]);
   });
 
+  it('an administrator reads the audit log and narrows it to one kind of event', async () => {
+    const admin = await server.user({ email: 'granskare@ballou.example', role: 'admin' });
+    const { page, errors, shot } = await newPage(DESKTOP);
+    await logIn(page, admin.email, PASSWORD);
+    await page.getByRole('link', { name: 'Granskningslogg' }).click();
+    await page.getByRole('heading', { name: 'Granskningslogg' }).waitFor();
+    // Newest first: the administrator's own login is on top.
+    await expect(page.locator('tbody tr').first().innerText()).resolves.toContain('auth.login');
+    await page.getByLabel('Händelse').fill('customer.created');
+    await page.locator('tbody tr').filter({ hasText: 'auth.login' }).first().waitFor({ state: 'detached' });
+    const actions = await page.locator('tbody tr td:nth-child(3)').allInnerTexts();
+    expect(actions.length).toBeGreaterThan(0);
+    expect(new Set(actions)).toEqual(new Set(['customer.created']));
+    await shot('admin-audit-log');
+    expect(errors).toEqual([]);
+  });
+
   it('billing invoices last month and credits an invoice', async () => {
     await server.user({ email: 'ekonomi@ballou.example', role: 'billing' });
     const { page, errors, shot } = await newPage(DESKTOP);

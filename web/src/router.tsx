@@ -21,6 +21,7 @@ const CustomerPage = lazy(() => import('./pages/customer-page'));
 const ReportsPage = lazy(() => import('./pages/reports-page'));
 const BillingPage = lazy(() => import('./pages/billing-page'));
 const AccountPage = lazy(() => import('./pages/account-page'));
+const AuditPage = lazy(() => import('./pages/audit-page'));
 const ConsentLinkPage = lazy(() => import('./pages/consent-link-page'));
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -144,6 +145,14 @@ const router = createBrowserRouter([
         element: (
           <RequireRole roles={['customer']}>
             <BillingPage />
+          </RequireRole>
+        ),
+      },
+      {
+        path: '/audit',
+        element: (
+          <RequireRole roles={['admin']}>
+            <AuditPage />
           </RequireRole>
         ),
       },

@@ -1,6 +1,7 @@
 import { AppShell, Burger, Button, Group, NavLink, SegmentedControl, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
+  IconHistory,
   IconAddressBook,
   IconBuildingStore,
   IconCalendarEvent,
@@ -67,6 +68,7 @@ export function AppLayout() {
       roles: ['manager', 'admin', 'billing', 'customer'],
     },
     { to: '/billing', label: t('nav.billing'), icon: <IconReceipt size={18} />, roles: ['billing', 'admin'] },
+    { to: '/audit', label: t('nav.audit'), icon: <IconHistory size={18} />, roles: ['admin'] },
     {
       to: '/account',
       label: t('nav.account'),
