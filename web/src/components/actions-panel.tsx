@@ -54,6 +54,9 @@ export function ActionsPanel({ incident, onChange }: { incident: Incident; onCha
   }, [busy, reloadRuns]);
 
   if (!incident.serverId) return null;
+  // A finished incident keeps its runs on record; new runs are for open incidents only (the server says so too).
+  const finished = incident.state === 'resolved' || incident.state === 'closed';
+  if (finished && (runs.data ?? []).length === 0) return null;
   const title = (key: string) => {
     const a = catalogue.data?.find((c) => c.key === key);
     return a ? (i18n.language === 'en' ? a.titleEn : a.titleSv) : key;
@@ -71,13 +74,18 @@ export function ActionsPanel({ incident, onChange }: { incident: Incident; onCha
         <Title order={3} size="h5">
           {t('actions.title')}
         </Title>
-        {usable.length === 0 && (
+        {finished && (
+          <Text size="sm" c="dimmed">
+            {t('actions.finished')}
+          </Text>
+        )}
+        {!finished && usable.length === 0 && (
           <Text size="sm" c="dimmed">
             {t('actions.none')}
           </Text>
         )}
         <Group gap="xs">
-          {usable.map((a) => (
+          {(finished ? [] : usable).map((a) => (
             <Button key={a.id} variant="light" loading={step.busy} onClick={() => void run(a.action)}>
               {t('actions.run', { title: title(a.action) })}
             </Button>
