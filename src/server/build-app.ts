@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { AppContext } from '../app/app-context.js';
-import { auditRefusal, authPlugin } from './plugins/auth.js';
+import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin, frameworkErrors } from './plugins/error-handler.js';
 import { AccessRefusalAudit } from '../app/auth/access-refusals.js';
 import { metricsPlugin } from './plugins/metrics.js';
@@ -77,7 +77,16 @@ export async function buildApp({
   await app.register(metricsPlugin, { ctx, ...(jobMetrics ? { jobMetrics } : {}) });
   const refusals = new AccessRefusalAudit(ctx);
   await app.register(errorHandlerPlugin, {
-    onAccessRefused: (request, code) => auditRefusal(refusals, request, code),
+    // A signed-in principal's refusal is on record; a request with no valid credential names nobody.
+    onAccessRefused: async (request, code) => {
+      if (!request.principal) return;
+      await refusals.record(request.principal, {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unknown route',
+        code,
+        requestId: request.id,
+      });
+    },
   });
   await app.register(textGuardPlugin);
   await app.register(securityHeadersPlugin);
@@ -89,7 +98,7 @@ export async function buildApp({
     return payload;
   });
   await app.register(rateLimit, { global: false });
-  await app.register(authPlugin, { ctx, refusals });
+  await app.register(authPlugin, { ctx });
   app.addSchema(Problem);
   app.addSchema(Price);
 

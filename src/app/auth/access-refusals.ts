@@ -30,11 +30,11 @@ export class AccessRefusalAudit {
   ) {}
 
   /** Never throws: the refusal is answered whether or not its record could be written. */
-  async record(principal: Principal, request: RefusedRequest): Promise<boolean> {
+  async record(principal: Principal, request: RefusedRequest): Promise<void> {
     const nowMs = this.ctx.clock.now();
     const key = `${principal.kind}:${principal.id}|${request.method} ${request.route}|${request.code}`;
     const last = this.lastAt.get(key);
-    if (last !== undefined && nowMs - last < this.everyMs) return false;
+    if (last !== undefined && nowMs - last < this.everyMs) return;
     this.lastAt.delete(key);
     this.lastAt.set(key, nowMs);
     // Oldest first in a Map: forget the longest-quiet keys beyond the bound.
@@ -53,10 +53,8 @@ export class AccessRefusalAudit {
         data: { code: request.code, role: principal.role },
         requestId: request.requestId ?? null,
       });
-      return true;
     } catch (error) {
       this.ctx.logger.error({ err: error }, 'could not audit a refused request');
-      return false;
     }
   }
 }

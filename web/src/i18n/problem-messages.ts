@@ -37,6 +37,8 @@ const EXACT: Record<string, string> = {
   'integration not found or already revoked': 'integrationen finns inte eller är redan återkallad',
   'invoice not found': 'fakturan finns inte',
   'log in, or use a calendar link with its token': 'logga in, eller använd en kalenderlänk med sin nyckel',
+  'missing or wrong X-CSRF-Token header':
+    'sidans säkerhetstoken saknas eller är fel; ladda om sidan och försök igen',
   'nothing remains to credit on this invoice': 'inget återstår att kreditera på fakturan',
   'nothing to invoice for this customer and month': 'inget att fakturera för kunden och månaden',
   'only an engineer signed in to their own account has on-call details':
