@@ -59,6 +59,8 @@ export interface LargeDemoSummary {
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 const INCIDENTS_PER_BATCH = 2_000;
+/** Below this many incidents, loading into live indexes costs less than dropping and rebuilding them. */
+const DEFER_INDEXES_FROM = 10_000;
 
 const FIRST = [
   'Anna',
@@ -567,10 +569,13 @@ async function writeIncidentHistory(
   const counts = { events: 0, workEntries: 0 };
   const writer = openBulkWriter(ctx.db, ctx.dbKind, ctx.config.databaseUrl);
   try {
-    // Into an empty incident table (a new database), the incident indexes are built once at the end.
-    const deferred = (await isEmptyTable(ctx.db, 'incidents'))
-      ? await dropSecondaryIndexes(ctx.db, ctx.dbKind, ['incidents', 'incident_events', 'work_entries'])
-      : [];
+    // Into an empty incident table (a new database), a large load builds the incident indexes once at
+    // the end. A small one (the demo's past, at a server's start) keeps them: with several nodes on one
+    // PostgreSQL another node may already be serving, and the unique indexes must hold throughout.
+    const deferred =
+      total >= DEFER_INDEXES_FROM && (await isEmptyTable(ctx.db, 'incidents'))
+        ? await dropSecondaryIndexes(ctx.db, ctx.dbKind, ['incidents', 'incident_events', 'work_entries'])
+        : [];
     try {
       await loadIncidents();
     } finally {
