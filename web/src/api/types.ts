@@ -136,3 +136,22 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** One audit log record (GET /audit). */
+export interface AuditRecord {
+  seq: number;
+  at: string;
+  actor: { type: string; id: string | null; name: string | null };
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  customerId: string | null;
+  data: Record<string, unknown>;
+  requestId: string | null;
+}
+
+/** A page of the audit log, newest first; `nextBefore` asks for the older records. */
+export interface AuditPage {
+  items: AuditRecord[];
+  nextBefore: number | null;
+}

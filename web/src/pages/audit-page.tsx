@@ -2,27 +2,11 @@ import { Button, Code, Group, Stack, Table, Text, TextInput, Title } from '@mant
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get } from '../api/client';
+import type { AuditPage, AuditRecord } from '../api/types';
 import { ErrorAlert } from '../components/error-alert';
 import { Loading } from '../components/loading';
 import { formatDateTime } from '../lib/time';
 import { useApi } from '../lib/use-api';
-
-interface AuditRecord {
-  seq: number;
-  at: string;
-  actor: { type: string; id: string | null; name: string | null };
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  customerId: string | null;
-  data: Record<string, unknown>;
-  requestId: string | null;
-}
-
-interface AuditPage {
-  items: AuditRecord[];
-  nextBefore: number | null;
-}
 
 /** An action code as the API takes it (`customer.updated`); anything else is still being typed. */
 const ACTION = /^[a-z_]+\.[a-z_]+$/;
